@@ -1,0 +1,192 @@
+"""The ``sokbo`` command: a thin click shell over :mod:`sokbo.indexer.build` and :mod:`sokbo.search`.
+
+Exit codes: 0 success; 1 some posts failed (``index``) or the index is missing; 2 unusable
+arguments (click's own convention, also used for a bad search parameter).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sokbo.search import BadParameter, IndexMissing, SearchRequest, SearchService
+from sokbo.search import config
+
+from .build import build_index
+from .site import Site
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=config.ENV_INDEX,
+    default=config.DEFAULT_INDEX_DIR,
+    show_default=True,
+    show_envvar=True,
+    help="Index directory.",
+)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="sokbo")
+def cli() -> None:
+    """sokbo (속보): Korean full-text search for Jekyll news sites."""
+
+
+@cli.command("index")
+@click.argument("posts_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar=config.ENV_POSTS)
+@index_option
+@click.option("--base-url", envvar=config.ENV_BASE_URL, help="Site URL for post links (default: url in _config.yml).")
+@click.option(
+    "--permalink", envvar=config.ENV_PERMALINK, help="Jekyll permalink pattern (default: _config.yml's, else pretty)."
+)
+@click.option(
+    "--procs", type=click.IntRange(1, 64), envvar=config.ENV_PROCS, help="Analysis processes (default: 2 for big sites)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Print problems and the summary only.")
+def index_command(
+    posts_dir: Path,
+    index_dir: Path,
+    base_url: str | None,
+    permalink: str | None,
+    procs: int | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Index the posts of POSTS_DIR (a Jekyll _posts folder) into the index.
+
+    Broken posts are reported with file and line; the rest are indexed. Readers keep
+    searching the previous index until the new one is complete.
+    """
+    try:
+        site = Site.from_posts_dir(posts_dir, base_url=base_url, permalink=permalink)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    from .reader import iter_post_files
+
+    total = len(iter_post_files(posts_dir))
+    show_bar = not (quiet or as_json) and sys.stderr.isatty()
+    with click.progressbar(
+        length=total, label="Indexing", file=sys.stderr, show_pos=True, hidden=not show_bar
+    ) as bar:
+        summary = build_index(posts_dir, index_dir, site=site, procs=procs, on_file=lambda _p: bar.update(1))
+    if as_json:
+        _print_json(summary.as_dict())
+    else:
+        for problem in summary.problems:
+            click.echo(str(problem), err=True)
+        click.echo(summary.line())
+    sys.exit(0 if summary.ok else 1)
+
+
+@cli.command("search")
+@click.argument("query", default="")
+@index_option
+@click.option("--category", "-c", "categories", multiple=True, help="Only posts in this category (repeatable: any of).")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Posts from this date (inclusive).")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Posts up to this date (inclusive).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Order of the hits.")
+@click.option("--page", default="1", show_default=True, help="Page of hits.")
+@click.option("--limit", "per_page", default="10", show_default=True, help="Hits per page (1-100).")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the body of GET /api/search.")
+def search_command(
+    query: str,
+    index_dir: Path,
+    categories: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    sort: str | None,
+    page: str,
+    per_page: str,
+    as_json: bool,
+) -> None:
+    """Search the index for QUERY (empty: the newest posts)."""
+    params = {
+        "q": [query],
+        "category": list(categories),
+        "from": [date_from or ""],
+        "to": [date_to or ""],
+        "sort": [sort or ""],
+        "page": [page],
+        "per_page": [per_page],
+    }
+    try:
+        request = SearchRequest.from_params(params)
+        response = SearchService(index_dir).search(request)
+    except BadParameter as exc:
+        option = {"q": "QUERY", "per_page": "--limit", "category": "--category"}.get(exc.param, f"--{exc.param}")
+        raise click.BadParameter(exc.message, param_hint=option) from exc
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _print_json(response.as_dict())
+        return
+    body = response.as_dict()
+    found = f"{body['total']} hits" + (" (partial matches: no post has every word)" if body["partial"] else "")
+    click.echo(f"{found}, page {body['page']} of {response.pages}, {body['took_ms']} ms")
+    for n, hit in enumerate(body["hits"], start=(response.request.page - 1) * response.request.per_page + 1):
+        click.echo()
+        click.secho(f"{n}. {hit['title']}", bold=True)
+        click.echo(f"   {hit['date'][:10]}  {', '.join(hit['categories'])}  {hit['url']}")
+        click.echo(f"   {_plain(hit['snippet'])}")
+
+
+def _plain(snippet: str) -> str:
+    """A snippet for a terminal: marks as brackets, entities decoded."""
+    import html
+
+    return html.unescape(snippet.replace("<mark>", "[").replace("</mark>", "]"))
+
+
+@cli.command("serve")
+@index_option
+@click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True, show_envvar=True)
+@click.option("--port", envvar=config.ENV_PORT, default=config.DEFAULT_PORT, type=int, show_default=True, show_envvar=True)
+@click.option("--threads", default=4, show_default=True, help="Waitress worker threads.")
+def serve_command(index_dir: Path, host: str, port: int, threads: int) -> None:
+    """Serve the search page and the JSON API with waitress (a production WSGI server)."""
+    import waitress
+
+    from sokbo.web import create_app
+
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    service: SearchService = app.extensions["sokbo"]
+    if not service.available():
+        click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
+    else:
+        service.warm_up()
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="sokbo")
+
+
+@cli.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def stats_command(index_dir: Path, as_json: bool) -> None:
+    """Posts, categories, date range, size and generation of the index."""
+    try:
+        stats = SearchService(index_dir).stats()
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _print_json(stats)
+        return
+    click.echo(f"index:      {stats['index']} ({stats['generation']}, {stats['size_bytes'] / 1e6:.1f} MB)")
+    click.echo(f"posts:      {stats['posts']} from {stats['first_date']} to {stats['last_date']}")
+    top = ", ".join(f"{c} {n}" for c, n in list(stats["categories"].items())[:10])
+    click.echo(f"categories: {len(stats['categories'])} ({top})")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="sokbo")

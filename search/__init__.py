@@ -1,0 +1,12 @@
+"""sokbo's search library: schema, Korean analysis, queries, facets and snippets.
+
+Everything that touches Whoosh lives in this package; the indexer and the web app use
+:class:`SearchService` and the plain data types below.
+"""
+
+from .document import Post
+from .request import BadParameter, SearchRequest
+from .service import Hit, SearchResponse, SearchService
+from .store import IndexMissing
+
+__all__ = ["BadParameter", "Hit", "IndexMissing", "Post", "SearchRequest", "SearchResponse", "SearchService"]

@@ -1,0 +1,252 @@
+"""Korean text analysis: Whoosh tokenizers and filters built on kiwipiepy.
+
+Two analyzers, each used at both index and query time:
+
+* :func:`korean_analyzer` — Kiwi morphological analysis. Emits nouns, proper nouns, numbers,
+  foreign words, Hanja, roots and verb/adjective stems, plus the joined surface of a noun run
+  inside one word (한미동맹, 국민의힘, 1조원) at the position of its first morpheme, so a
+  compound matches whole and by its parts. Particles and endings are dropped: 동맹을 → 동맹.
+* :func:`bigram_analyzer` — overlapping character bigrams of each word (a one-character word
+  stays whole). It makes every word findable even where Kiwi splits it oddly, and exact
+  phrases are matched as consecutive bigrams.
+
+Kiwi takes 2–3.5 s and ~600 MB to load, so one instance per process is built lazily on first
+use with ``num_workers=0`` (its thread pool hangs in a forked child).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
+
+_kiwi: Any = None
+_kiwi_lock = threading.Lock()
+
+
+def get_kiwi() -> Any:
+    """The process's one Kiwi instance, constructed on first call."""
+    global _kiwi
+    if _kiwi is None:
+        with _kiwi_lock:
+            if _kiwi is None:
+                import warnings
+
+                from kiwipiepy import Kiwi
+
+                with warnings.catch_warnings():
+                    # kiwipiepy warns that num_workers=0 means "single thread" since 0.21:
+                    # that is exactly what a forking process needs.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    kiwi = Kiwi(num_workers=0)
+                kiwi.tokenize("")  # finish its lazy initialisation now, not on a reader's query
+                _kiwi = kiwi
+    return _kiwi
+
+
+def kiwi_loaded() -> bool:
+    """Whether this process has already paid for loading Kiwi."""
+    return _kiwi is not None
+
+
+# Morpheme tags that carry meaning on their own (Sejong tag set as Kiwi uses it).
+CONTENT_TAGS = frozenset(
+    {"NNG", "NNP", "NR", "SN", "SL", "SH", "XR", "VV", "VA", "W_HASHTAG", "W_SERIAL", "W_EMAIL"}
+)
+# Tags that may be part of a noun run glued into one surface (한미+동맹, 국민+의+힘, 1+조+원).
+_RUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XPN", "XSN", "XR"})
+# A genitive particle inside a word glues names such as 국민의힘 but never ends a run.
+_RUN_INNER_TAGS = frozenset({"JKG"})
+
+_SPACE = re.compile(r"\s+")
+# Characters that never belong to a word for the bigram field.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+# Full-width ASCII (ＡＢＣ１２３) and the ideographic space, as Korean IMEs type them.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def normalize(text: str) -> str:
+    """NFC-compose Hangul and fold full-width ASCII, so the same word is always the same string.
+
+    NFKC is not used: it would turn the compatibility jamo of 초성 (ㄱㅈㅇ) into combining ones.
+    """
+    return unicodedata.normalize("NFC", text).translate(_WIDTH)
+
+
+def _stem(form: str, tag: str) -> str:
+    if tag in ("SL", "W_EMAIL", "W_HASHTAG"):
+        return form.lower()
+    return form
+
+
+class KoreanTokenizer(Tokenizer):
+    """Kiwi morphemes as Whoosh tokens (see the module docstring for what is kept)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for text, pos, startchar, endchar in korean_terms(value):
+            t.text = text
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = text
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + startchar
+                t.endchar = start_char + endchar
+            yield t
+
+
+def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """``(term, position, startchar, endchar)`` for each index term of ``text``.
+
+    Content morphemes take consecutive positions; the glued surface of a noun run shares
+    the position of the run's first morpheme.
+
+    Example:
+        >>> [t for t, *_ in korean_terms("한미동맹을 강화했다")]
+        ['한미', '동맹', '한미동맹', '강화']
+    """
+    text = normalize(text)
+    if not text.strip():
+        return
+    pos = -1
+    run: list[tuple[int, int, str]] = []  # (start, end, tag) of a noun run inside one word
+    run_pos = 0
+
+    def glued_surface() -> tuple[str, int, int] | None:
+        while run and run[-1][2] in _RUN_INNER_TAGS:
+            run.pop()  # 미국의: a trailing genitive is not part of the name
+        if len(run) < 2:
+            return None
+        start, end = run[0][0], run[-1][1]
+        return text[start:end].lower(), start, end
+
+    for tok in get_kiwi().tokenize(text):
+        tag = tok.tag.split("-", 1)[0]  # VV-R / VA-I mark (ir)regular stems: same stem
+        start, end = tok.start, tok.start + tok.len
+        extends = bool(run) and start == run[-1][1] and (tag in _RUN_TAGS or tag in _RUN_INNER_TAGS)
+        if not extends:
+            glued = glued_surface()
+            if glued:
+                yield glued[0], run_pos, glued[1], glued[2]
+            run = []
+            if tag in _RUN_TAGS:
+                run_pos = pos + 1
+        if extends or tag in _RUN_TAGS:
+            run.append((start, end, tag))
+        if tag in CONTENT_TAGS:
+            pos += 1
+            yield _stem(tok.form, tag), pos, start, end
+    glued = glued_surface()
+    if glued:
+        yield glued[0], run_pos, glued[1], glued[2]
+
+
+class BigramTokenizer(Tokenizer):
+    """Overlapping character bigrams within each word; positions run on across words, so
+    the bigrams of a phrase are consecutive in the index exactly when the phrase is."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos, startchar, endchar in (
+            bigrams(value) if tokenize else [(value, 0, 0, len(value))]
+        ):
+            t.text = text
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = text
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + startchar
+                t.endchar = start_char + endchar
+            yield t
+
+
+def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """``(bigram, position, startchar, endchar)`` for each word of ``text``.
+
+    Example:
+        >>> [b for b, *_ in bigrams("동맹을 강화")]
+        ['동맹', '맹을', '강화']
+    """
+    text = normalize(text).lower()
+    pos = 0
+    for m in _WORD.finditer(text):
+        word, start = m.group(), m.start()
+        if len(word) == 1:
+            yield word, pos, start, start + 1
+            pos += 1
+            continue
+        for i in range(len(word) - 1):
+            yield word[i : i + 2], pos, start + i, start + i + 2
+            pos += 1
+
+
+def korean_analyzer() -> Composable:
+    """The morpheme analyzer stored in the schema (index time) and used by queries."""
+    return KoreanTokenizer() | LowercaseFilter()
+
+
+def bigram_analyzer() -> Composable:
+    """The character-bigram analyzer stored in the schema and used by queries."""
+    return BigramTokenizer()
+
+
+def words(text: str) -> list[str]:
+    """Split a query or text on whitespace (the unit a reader types)."""
+    return [w for w in _SPACE.split(normalize(text)) if w]

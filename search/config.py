@@ -1,0 +1,27 @@
+"""Configuration keys, in one place: environment variable names and defaults.
+
+Every CLI option and the web app's config read their defaults from here, so ``SOKBO_INDEX``
+means the same index to ``sokbo index``, ``sokbo search`` and ``sokbo serve``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_INDEX = "SOKBO_INDEX"
+ENV_POSTS = "SOKBO_POSTS"
+ENV_BASE_URL = "SOKBO_BASE_URL"
+ENV_PERMALINK = "SOKBO_PERMALINK"
+ENV_HOST = "SOKBO_HOST"
+ENV_PORT = "SOKBO_PORT"
+ENV_PROCS = "SOKBO_PROCS"
+
+DEFAULT_INDEX_DIR = "sokbo-index"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+def index_dir() -> Path:
+    """The index directory: ``$SOKBO_INDEX`` or ``./sokbo-index``."""
+    return Path(os.environ.get(ENV_INDEX) or DEFAULT_INDEX_DIR)

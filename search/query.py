@@ -1,0 +1,175 @@
+"""Reader queries: parse what was typed, then build the Whoosh query.
+
+The language is the one readers already know, and no input is ever a syntax error:
+
+* words are ANDed; each must match by morpheme (동맹 finds 동맹을) or by bigrams;
+* ``"a phrase"`` matches the words in order (with or without particles between morphemes);
+* ``-word`` and ``-"a phrase"`` exclude;
+* ``OR`` between two terms makes them alternatives.
+
+Whoosh's own syntax (``field:``, ``*``, ``?``, ``~``, ``^``, brackets, unbalanced quotes) is
+plain text here: the parser below never hands the raw string to Whoosh's QueryParser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .analysis import bigrams, korean_terms, normalize
+from .schema import GRAM_FIELDS, MORPHEME_FIELDS
+
+MAX_CLAUSES = 32
+"""Terms past this many are ignored, as large engines do: a pasted paragraph is not a query."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the reader typed: a word, or a quoted phrase."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """``clauses`` are ANDed; the terms inside one clause are ORed."""
+
+    clauses: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.clauses and not self.excluded
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse a reader's query; never fails.
+
+    Example:
+        >>> parse('동맹 -북한 "군사 원조" 푸틴 OR 시진핑').clauses
+        [[Term(text='동맹', phrase=False)], [Term(text='군사 원조', phrase=True)], \
+[Term(text='푸틴', phrase=False), Term(text='시진핑', phrase=False)]]
+    """
+    text = normalize(text)
+    if text.count('"') % 2:  # an unbalanced quote is just a character
+        text = text.replace('"', " ")
+    parsed = ParsedQuery()
+    pending_or = False
+    for m in _TOKEN.finditer(text):
+        negated, quoted, bare = m.group(1), m.group(2), m.group(3)
+        if quoted is not None:
+            term = Term(" ".join(quoted.split()), phrase=True) if quoted.strip() else None
+        elif bare == "OR":
+            pending_or = bool(parsed.clauses)
+            continue
+        elif bare.startswith("-") and len(bare) > 1:
+            negated, term = "-", Term(bare[1:])
+        else:
+            term = Term(bare)
+        if term is None or not _has_word(term.text):
+            continue
+        if negated:
+            parsed.excluded.append(term)
+        elif pending_or:
+            parsed.clauses[-1].append(term)
+        elif len(parsed.clauses) < MAX_CLAUSES:
+            parsed.clauses.append([term])
+        pending_or = False
+    return parsed
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A term's analysis: content morphemes in order, glued compounds, and its bigrams."""
+
+    morphemes: tuple[str, ...]
+    compounds: tuple[str, ...]
+    grams: tuple[str, ...]
+
+
+def analyse(term: Term) -> Analysed:
+    """Run the index's analyzers over one term."""
+    morphemes: list[str] = []
+    compounds: list[str] = []
+    seen_pos: set[int] = set()
+    for text, pos, _s, _e in korean_terms(term.text):
+        if pos in seen_pos:
+            compounds.append(text)
+        else:
+            seen_pos.add(pos)
+            morphemes.append(text)
+    return Analysed(tuple(morphemes), tuple(compounds), tuple(g for g, *_ in bigrams(term.text)))
+
+
+def term_query(term: Term) -> wq.Query | None:
+    """The Whoosh query for one term, or None when nothing of it is searchable."""
+    a = analyse(term)
+    alternatives: list[wq.Query] = []
+    for f in MORPHEME_FIELDS:
+        if term.phrase and len(a.morphemes) > 1:
+            alternatives.append(wq.Phrase(f, list(a.morphemes)))
+            continue
+        parts: list[wq.Query] = []
+        if a.morphemes:
+            unique = list(dict.fromkeys(a.morphemes))
+            parts.append(wq.Term(f, unique[0]) if len(unique) == 1 else wq.And([wq.Term(f, m) for m in unique]))
+        parts.extend(wq.Term(f, c) for c in dict.fromkeys(a.compounds))
+        if parts:
+            alternatives.append(parts[0] if len(parts) == 1 else wq.Or(parts))
+    if a.grams:
+        for f in GRAM_FIELDS:
+            alternatives.append(
+                wq.Term(f, a.grams[0]) if len(a.grams) == 1 else wq.Phrase(f, list(a.grams))
+            )
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def build(parsed: ParsedQuery, *, any_clause: bool = False) -> wq.Query | None:
+    """The Whoosh query for a parsed query; None when it matches every document.
+
+    ``any_clause`` ORs the clauses instead of ANDing them: the fallback that finds the best
+    partial matches when no document has every word.
+    """
+    clauses: list[wq.Query] = []
+    for alternatives in parsed.clauses:
+        subs = [q for q in (term_query(t) for t in alternatives) if q is not None]
+        if subs:
+            clauses.append(subs[0] if len(subs) == 1 else wq.Or(subs))
+    excluded = [q for q in (term_query(t) for t in parsed.excluded) if q is not None]
+    if clauses:
+        positive: wq.Query = clauses[0] if len(clauses) == 1 else (wq.Or(clauses) if any_clause else wq.And(clauses))
+    elif parsed.clauses:
+        positive = wq.NullQuery  # typed words, none searchable: nothing matches
+    else:
+        positive = wq.Every()
+    if excluded:
+        positive = wq.AndNot(positive, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
+    if isinstance(positive, wq.Every):
+        return None
+    return positive
+
+
+def highlight_terms(parsed: ParsedQuery) -> list[str]:
+    """The strings to mark in snippets: what was typed and what it analyses to."""
+    found: dict[str, None] = {}
+    for alternatives in parsed.clauses:
+        for term in alternatives:
+            a = analyse(term)
+            pieces = [term.text, *term.text.split(), *a.compounds, *a.morphemes]
+            for piece in pieces:
+                piece = piece.strip(".,!?\"'()[]{}<>:;~^*")
+                if len(piece) > 1 or (piece and piece == term.text):
+                    found[piece.lower()] = None
+    return sorted(found, key=len, reverse=True)

@@ -1,0 +1,125 @@
+"""A search request, validated once for every interface (JSON API, page, CLI).
+
+The web app and the CLI both turn their input into ``{name: [values]}`` and call
+:meth:`SearchRequest.from_params`, so the same parameters always mean the same search and a
+bad one is always the same :class:`BadParameter` (a 400 on the web, exit code 2 in the CLI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+SORTS = ("relevance", "newest", "oldest")
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+MAX_QUERY_CHARS = 1000
+MAX_CATEGORIES = 50
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BadParameter(ValueError):
+    """A request parameter that cannot be used; ``param`` names it for the caller."""
+
+    code = "bad_parameter"
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+        self.message = message
+
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        """The body of the API's 400 response."""
+        return {"error": {"code": self.code, "param": self.param, "message": self.message}}
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for, which posts to consider, and which slice of the ranking to return.
+
+    Example:
+        >>> SearchRequest.from_params({"q": ["동맹"], "category": ["정치", "국제"], "page": ["2"]})
+        ... # doctest: +ELLIPSIS
+        SearchRequest(q='동맹', categories=('정치', '국제'), date_from=None, ..., page=2, per_page=10)
+    """
+
+    q: str = ""
+    categories: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Sequence[str]]) -> "SearchRequest":
+        """Validate request parameters (each a list of values); unknown names are ignored."""
+
+        def first(name: str) -> str | None:
+            values = params.get(name) or []
+            return values[0] if values else None
+
+        q = (first("q") or "").strip()
+        if len(q) > MAX_QUERY_CHARS:
+            raise BadParameter("q", f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+        categories = tuple(dict.fromkeys(c.strip() for c in (params.get("category") or []) if c.strip()))
+        if len(categories) > MAX_CATEGORIES:
+            raise BadParameter("category", f"at most {MAX_CATEGORIES} categories can be chosen at once")
+        date_from = _date(first("from"), "from")
+        date_to = _date(first("to"), "to")
+        if date_from and date_to and date_from > date_to:
+            raise BadParameter("to", f"'to' ({date_to}) is before 'from' ({date_from})")
+        sort = (first("sort") or "").strip() or ("relevance" if q else "newest")
+        if sort not in SORTS:
+            raise BadParameter("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        page = _int(first("page"), "page", 1, 1, MAX_PAGE)
+        per_page = _int(first("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        return cls(q, categories, date_from, date_to, sort, page, per_page)
+
+    def as_params(self, **changes: object) -> list[tuple[str, str]]:
+        """This request as URL query pairs (for links that change one thing, e.g. the page)."""
+        values = {
+            "q": self.q,
+            "category": list(self.categories),
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "sort": self.sort if self.sort != ("relevance" if self.q else "newest") else "",
+            "page": str(self.page) if self.page != 1 else "",
+            "per_page": str(self.per_page) if self.per_page != DEFAULT_PER_PAGE else "",
+        }
+        for key, value in changes.items():
+            values[key] = value if isinstance(value, list) else ("" if value is None else str(value))
+        pairs: list[tuple[str, str]] = []
+        for key, value in values.items():
+            for v in value if isinstance(value, list) else [value]:
+                if v:
+                    pairs.append((key, v))
+        return pairs
+
+
+def _date(raw: str | None, name: str) -> dt.date | None:
+    if raw is None or not raw.strip():
+        return None
+    raw = raw.strip()
+    if not _DATE.match(raw):
+        raise BadParameter(name, f"'{name}' must be a date as YYYY-MM-DD, not {raw[:40]!r}")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(name, f"'{name}' is not a real date: {raw!r}") from None
+
+
+def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    raw = raw.strip()
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        raise BadParameter(name, f"'{name}' must be a whole number from {low} to {high}, not {raw[:40]!r}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(name, f"'{name}' must be from {low} to {high}, not {value}")
+    return value

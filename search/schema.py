@@ -1,0 +1,99 @@
+"""The index schema: one place for every field, its analyzer and its weight.
+
+Searchable text comes in two analyses: Kiwi morphemes (``title``, ``summary``, ``body``) and
+character bigrams (``title_grams``, ``grams``). Weights are BM25F field boosts: the title and
+the summary (excerpt + feature text) count above the body; bigrams count least, they are
+the net that catches what morphemes miss.
+"""
+
+from __future__ import annotations
+
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import bigram_analyzer, korean_analyzer
+from .document import Post
+
+# Weights of the searchable fields (BM25F field boosts).
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 4.0,
+    "summary": 1.5,
+    "body": 1.0,
+    "title_grams": 1.2,
+    "grams": 0.3,
+}
+MORPHEME_FIELDS = ("title", "summary", "body")
+GRAM_FIELDS = ("title_grams", "grams")
+
+SCHEMA_VERSION = 1
+"""Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread."""
+
+# Separates multi-valued column values (categories).
+_SEP = "\x1f"
+
+
+def build_schema() -> Schema:
+    """The schema of a sokbo index."""
+    kor = korean_analyzer()
+    grams = bigram_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True, sortable=True),
+        title=TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["title"]),
+        summary=TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["summary"]),
+        body=TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["body"]),
+        title_grams=TEXT(analyzer=grams, field_boost=FIELD_WEIGHTS["title_grams"]),
+        grams=TEXT(analyzer=grams, field_boost=FIELD_WEIGHTS["grams"]),
+        categories=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        tags=KEYWORD(stored=True, commas=True, scorable=False, lowercase=False),
+        # Columns are what facets, filters and sorting read: one small array per field.
+        cats_col=COLUMN(columns.VarBytesColumn()),
+        month=COLUMN(columns.VarBytesColumn()),
+        day=NUMERIC(int, bits=32, stored=False, sortable=True, signed=False),
+        ts=NUMERIC(int, bits=64, stored=False, sortable=True),
+        date=STORED(),
+        url=STORED(),
+        image=STORED(),
+        path=STORED(),
+    )
+
+
+def summary_text(post: Post) -> str:
+    """Excerpt and feature text, once each (the corpus repeats one in the other)."""
+    parts = [post.excerpt]
+    if post.feature_text and post.feature_text not in post.excerpt:
+        parts.append(post.feature_text)
+    return "\n".join(p for p in parts if p)
+
+
+def day_number(day: "object") -> int:
+    """``YYYYMMDD`` as an int: compact, sortable, and readable in a debugger."""
+    return day.year * 10000 + day.month * 100 + day.day  # type: ignore[attr-defined]
+
+
+def to_fields(post: Post) -> dict[str, object]:
+    """The Whoosh document of a post."""
+    summary = summary_text(post)
+    categories = list(dict.fromkeys(post.categories))
+    return {
+        "id": post.id,
+        "title": post.title,
+        "summary": summary,
+        "body": post.body,
+        "title_grams": post.title,
+        "grams": "\n".join((summary, post.body)),
+        "categories": ",".join(c.replace(",", " ") for c in categories),
+        "tags": ",".join(t.replace(",", " ") for t in post.tags),
+        "cats_col": _SEP.join(categories).encode("utf-8"),
+        "month": post.day.strftime("%Y-%m").encode("ascii"),
+        "day": day_number(post.day),
+        "ts": int(post.timestamp),
+        "date": post.date,
+        "url": post.url,
+        "image": post.image,
+        "path": post.path,
+    }
+
+
+def split_categories(raw: bytes) -> tuple[str, ...]:
+    """Decode a ``cats_col`` value."""
+    return tuple(raw.decode("utf-8").split(_SEP)) if raw else ()

@@ -1,0 +1,338 @@
+"""SearchService: the one entry point to sokbo's index, for the indexer, the web app and the CLI.
+
+A query goes: :func:`~sokbo.search.query.parse` → Whoosh query → the docnums it matches →
+facet filters and counts over per-document columns (:class:`IndexView`) → the ranked page →
+snippets → :class:`SearchResponse`, whose :meth:`~SearchResponse.as_dict` is the JSON body.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import query as squery
+from .analysis import get_kiwi
+from .document import Post
+from .facets import FACETS, FacetValue
+from .request import SearchRequest
+from .schema import split_categories, to_fields
+from .snippets import highlight, snippet
+from .store import IndexMissing, IndexStore
+
+RELOAD_CHECK_SECONDS = 1.0
+"""How often a long-lived service looks for a newly published generation."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    url: str
+    date: str
+    categories: list[str]
+    snippet: str
+    score: float | None
+    title_html: str
+    image: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_html": self.title_html,
+            "url": self.url,
+            "date": self.date,
+            "categories": self.categories,
+            "snippet": self.snippet,
+            "score": self.score,
+            "image": self.image,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """One page of results with facets: :meth:`as_dict` is the JSON API's body."""
+
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    took_ms: float
+    partial: bool = False
+    """True when no post had every word and these are the best partial matches."""
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "sort": self.request.sort,
+            "took_ms": self.took_ms,
+            "partial": self.partial,
+            "hits": [h.as_dict() for h in self.hits],
+            "facets": {
+                name: [{"value": v.value, "count": v.count} for v in values]
+                for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass
+class IndexView:
+    """Per-document values of one index generation, read once from its columns.
+
+    Facets, filters and date sorting work on these arrays (indexed by docnum) instead of
+    reading stored documents: a few milliseconds for thousands of posts.
+    """
+
+    live: frozenset[int]
+    categories: list[tuple[str, ...]]
+    months: list[str]
+    days: list[int]
+    rank: list[int]
+    """Position of each docnum in date order (oldest first; ties by natural id order)."""
+    by_category: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, reader: Any) -> "IndexView":
+        n = reader.doc_count_all()
+        live = frozenset(reader.all_doc_ids())
+        categories = [split_categories(v) for v in _column(reader, "cats_col", n, b"")]
+        months = [v.decode("ascii") for v in _column(reader, "month", n, b"")]
+        days = list(_column(reader, "day", n, 0))
+        ts = list(_column(reader, "ts", n, 0))
+        ids = list(_column(reader, "id", n, ""))
+        order = sorted(range(n), key=lambda d: (ts[d], _natural(ids[d])))
+        rank = [0] * n
+        for position, d in enumerate(order):
+            rank[d] = position
+        by_category: dict[str, set[int]] = {}
+        for d in live:
+            for c in categories[d]:
+                by_category.setdefault(c, set()).add(d)
+        return cls(live, categories, months, days, rank, {c: frozenset(s) for c, s in by_category.items()})
+
+
+def _column(reader: Any, name: str, n: int, default: Any) -> Iterable[Any]:
+    if not reader.has_column(name):
+        return [default] * n
+    return list(reader.column_reader(name))
+
+
+def _natural(s: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s))
+
+
+class SearchService:
+    """Search and build one sokbo index directory.
+
+    Example:
+        >>> service = SearchService("sokbo-index")                        # doctest: +SKIP
+        >>> service.rebuild(posts)                                        # doctest: +SKIP
+        >>> service.search(SearchRequest(q="동맹")).as_dict()["total"]     # doctest: +SKIP
+        3
+    """
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.store = IndexStore(index_dir)
+        self._lock = threading.Lock()
+        self._gen: str | None = None
+        self._ix: Any = None
+        self._view: IndexView | None = None
+        self._view_key: tuple[str, int] | None = None
+        self._checked = 0.0
+        self._local = threading.local()
+
+    # -- building ---------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        posts: Iterable[Post],
+        *,
+        procs: int = 1,
+        on_post: Callable[[Post], None] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> int:
+        """Index ``posts`` into a new generation and publish it atomically; returns the count.
+
+        ``procs`` > 1 analyses in that many worker processes (Whoosh's multiprocessing writer,
+        one segment each). Until this returns, searches are served from the previous generation.
+        """
+        count = 0
+        with self.store.new_generation() as (ix, gen_meta):
+            if procs > 1:
+                writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=50)
+            else:
+                writer = ix.writer(limitmb=256)
+            try:
+                for post in posts:
+                    writer.add_document(**to_fields(post))
+                    count += 1
+                    if on_post is not None:
+                        on_post(post)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            gen_meta.update(meta or {})
+            gen_meta.update({"posts": count, "built_at": time.time()})
+        self._checked = 0.0  # look at the new generation on the next search
+        return count
+
+    # -- reading ----------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Follow ``CURRENT`` to a newly published generation (checked at most once a second)."""
+        now = time.monotonic()
+        if self._ix is not None and now - self._checked < RELOAD_CHECK_SECONDS:
+            return
+        with self._lock:
+            self._checked = now
+            gen = self.store.current()
+            if gen is not None and gen == self._gen and self._ix is not None:
+                return
+            gen, ix = self.store.open()
+            self._gen, self._ix = gen, ix
+
+    def _searcher(self) -> tuple[Any, IndexView]:
+        """This thread's searcher of the live generation, and that generation's view."""
+        self._refresh()
+        local = self._local
+        if getattr(local, "gen", None) != self._gen or local.searcher is None:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher = self._ix.searcher()
+            local.gen = self._gen
+        searcher = local.searcher
+        key = (self._gen or "", searcher.reader().generation())
+        with self._lock:
+            if self._view_key != key:
+                self._view = IndexView.read(searcher.reader())
+                self._view_key = key
+            view = self._view
+        assert view is not None
+        return searcher, view
+
+    def warm_up(self) -> None:
+        """Load Kiwi and open the index now, so the first reader does not wait seconds."""
+        get_kiwi()
+        self._searcher()
+
+    def available(self) -> bool:
+        """Whether there is an index to search."""
+        try:
+            self._refresh()
+        except IndexMissing:
+            return False
+        return True
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Run one search: the page of hits, its total and the facets."""
+        started = time.perf_counter()
+        searcher, view = self._searcher()
+        parsed = squery.parse(request.q)
+        q = squery.build(parsed)
+        partial = False
+        matched = view.live if q is None else frozenset(searcher.docs_for_query(q))
+        if q is not None and not matched and len(parsed.clauses) > 1:
+            q = squery.build(parsed, any_clause=True)
+            if q is not None:
+                matched = frozenset(searcher.docs_for_query(q))
+                partial = bool(matched)
+
+        allowed = {f.name: f.allowed(view, request) for f in FACETS}
+        final = _intersect(matched, allowed.values())
+        facets = {
+            f.name: f.counts(view, _intersect(matched, (a for n, a in allowed.items() if n != f.name)))
+            for f in FACETS
+        }
+
+        if q is None and request.sort == "relevance":
+            request = replace(request, sort="newest")  # nothing to rank by: browse the newest
+        start = (request.page - 1) * request.per_page
+        page: list[tuple[int, float | None]]
+        if not final:
+            page = []  # (an empty filter set would mean "no filter" to Whoosh)
+        elif q is not None and request.sort == "relevance":
+            results = searcher.search(q, filter=set(final), limit=start + request.per_page)
+            page = [(hit.docnum, round(hit.score, 4)) for hit in results[start : start + request.per_page]]
+        else:
+            ordered = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
+            page = [(d, None) for d in ordered[start : start + request.per_page]]
+
+        terms = squery.highlight_terms(parsed)
+        hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page]
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return SearchResponse(request, len(final), hits, facets, took, partial=partial)
+
+    def _hit(self, searcher: Any, docnum: int, score: float | None, terms: list[str]) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        body, summary = stored.get("body", ""), stored.get("summary", "")
+        source = body
+        if terms and summary and not _contains_any(body, terms) and _contains_any(summary, terms):
+            source = summary
+        elif not body:
+            source = summary
+        return Hit(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            url=stored.get("url", ""),
+            date=stored.get("date", ""),
+            categories=[c for c in stored.get("categories", "").split(",") if c],
+            snippet=snippet(source, terms),
+            score=score,
+            title_html=highlight(stored.get("title", ""), terms),
+            image=stored.get("image", ""),
+        )
+
+    def indexed_ids(self) -> set[str]:
+        """Ids of every post in the live index."""
+        searcher, view = self._searcher()
+        ids = list(_column(searcher.reader(), "id", searcher.reader().doc_count_all(), ""))
+        return {ids[d] for d in view.live}
+
+    def stats(self) -> dict[str, Any]:
+        """Posts, categories, date range, size and generation of the live index."""
+        searcher, view = self._searcher()
+        days = sorted(view.days[d] for d in view.live)
+        gen = self._gen or ""
+        meta = self.store.meta(gen)
+
+        def iso(day: int) -> str:
+            return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+
+        return {
+            "index": str(self.store.root),
+            "generation": gen,
+            "posts": len(view.live),
+            "categories": {c: len(s) for c, s in sorted(view.by_category.items(), key=lambda kv: -len(kv[1]))},
+            "first_date": iso(days[0]) if days else None,
+            "last_date": iso(days[-1]) if days else None,
+            "size_bytes": self.store.size_bytes(),
+            "built_at": meta.get("built_at"),
+        }
+
+
+def _intersect(base: frozenset[int], filters: Iterable[frozenset[int] | None]) -> frozenset[int]:
+    result = base
+    for f in filters:
+        if f is not None:
+            result = result & f
+    return result
+
+
+def _contains_any(text: str, terms: list[str]) -> bool:
+    lowered = text.lower()
+    return any(t in lowered for t in terms)

@@ -1,0 +1,52 @@
+"""The JSON API: ``GET /api/search`` (the contract in API.md) and ``GET /api/health``.
+
+Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``) and carry
+``Access-Control-Allow-Origin: *``: the site's static pages call the API from their own origin.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from sokbo.search import SearchRequest
+
+from . import get_service
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    """``body`` as a JSON response with an explicit UTF-8 charset."""
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type=JSON_TYPE)
+
+
+def is_api_request() -> bool:
+    """Whether the current request is for the API (its errors are JSON, not HTML)."""
+    return request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/")
+
+
+@bp.get("/search")
+def search() -> Response:
+    """One page of hits with facets; a bad parameter raises BadParameter (a 400)."""
+    search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
+    return json_response(get_service().search(search_request).as_dict())
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Liveness for monitors: the live index's post count and generation (503 without one)."""
+    stats = get_service().stats()
+    return json_response({"status": "ok", "posts": stats["posts"], "generation": stats["generation"]})
+
+
+@bp.after_app_request
+def allow_any_origin(response: Response) -> Response:
+    """Let pages on any origin read the API (every /api response, errors included)."""
+    if is_api_request():
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
