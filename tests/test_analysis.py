@@ -1,0 +1,96 @@
+"""The Korean analyzer: what it keeps, and that index and query time use the same one."""
+
+from __future__ import annotations
+
+import pytest
+
+from sokbo.search.analysis import bigram_analyzer, bigrams, korean_analyzer, korean_terms, normalize
+from sokbo.search.schema import MORPHEME_FIELDS, build_schema
+
+
+def terms(text: str) -> list[str]:
+    return [t for t, *_ in korean_terms(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("동맹을", "동맹"),
+        ("대통령이", "대통령"),
+        ("정부는", "정부"),
+        ("선수들이", "선수"),
+        ("푸틴의", "푸틴"),
+    ],
+)
+def test_particles_are_dropped(text: str, expected: str) -> None:
+    out = terms(text)
+    assert out[0] == expected
+    assert text not in out
+
+
+def test_noun_runs_are_kept_whole_and_by_parts() -> None:
+    assert {"한미동맹", "한미", "동맹"} <= set(terms("한미동맹을 강화했다"))
+    assert {"국민의힘", "국민", "힘"} <= set(terms("국민의힘이 반대했다"))
+    assert "1조원" in terms("1조원 규모")
+
+
+def test_a_trailing_genitive_is_not_glued() -> None:
+    assert "미국의" not in terms("미국의 입장")
+
+
+def test_foreign_words_numbers_and_hanja() -> None:
+    out = terms("Samsung Electronics의 HBM3E 3.5% 美 北")
+    assert {"samsung", "electronics", "hbm3e", "3.5", "美", "北"} <= set(out)
+
+
+def test_verb_and_adjective_stems() -> None:
+    assert "먹" in terms("먹었다")
+    assert "강화" in terms("강화했다")
+
+
+def test_glued_compounds_share_the_first_morphemes_position() -> None:
+    positions = {t: p for t, p, *_ in korean_terms("한미동맹을 강화")}
+    assert positions["한미동맹"] == positions["한미"]
+    assert positions["동맹"] == positions["한미"] + 1
+    assert positions["강화"] == positions["동맹"] + 1
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "한국과 미국은 동맹을 강화한다"
+    for term, _pos, start, end in korean_terms(text):
+        if term == "동맹":
+            assert text[start:end] == "동맹"
+
+
+def test_empty_and_blank_text() -> None:
+    assert terms("") == [] and terms("   \n ") == []
+
+
+def test_bigrams_run_within_words_and_number_across_them() -> None:
+    assert list(bigrams("동맹을 강화, 힘!")) == [
+        ("동맹", 0, 0, 2),
+        ("맹을", 1, 1, 3),
+        ("강화", 2, 4, 6),
+        ("힘", 3, 8, 9),
+    ]
+
+
+def test_normalize_folds_full_width_but_keeps_compatibility_jamo() -> None:
+    assert normalize("ＡＩ　반도체") == "AI 반도체"
+    assert normalize("ㄱㅈㅇ") == "ㄱㅈㅇ"
+
+
+def test_the_schema_uses_the_same_analyzers_as_queries() -> None:
+    schema = build_schema()
+    for name in MORPHEME_FIELDS:
+        assert schema[name].analyzer == korean_analyzer()
+    assert schema["grams"].analyzer == bigram_analyzer()
+    indexed = [t.text for t in schema["body"].analyzer("한미동맹을 강화했다")]
+    assert indexed == terms("한미동맹을 강화했다")
+
+
+def test_the_analyzer_is_usable_by_whoosh_in_every_mode() -> None:
+    analyzer = korean_analyzer()
+    tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer("동맹을 강화", positions=True, chars=True)]
+    assert tokens[0] == ("동맹", 0, 0, 2)
+    assert [t.text for t in analyzer("동맹을", tokenize=False)] == ["동맹을"]

@@ -1,0 +1,63 @@
+"""Query parsing: the reader's syntax, and no input is ever an error."""
+
+from __future__ import annotations
+
+import pytest
+
+from sokbo.search.query import MAX_CLAUSES, Term, build, highlight_terms, parse
+
+
+def test_words_are_clauses() -> None:
+    assert parse("한미 동맹").clauses == [[Term("한미")], [Term("동맹")]]
+
+
+def test_phrase_exclusion_and_or() -> None:
+    parsed = parse('"군사 원조" -북한 -"정전 협정" 푸틴 OR 시진핑')
+    assert parsed.clauses == [[Term("군사 원조", phrase=True)], [Term("푸틴"), Term("시진핑")]]
+    assert parsed.excluded == [Term("북한"), Term("정전 협정", phrase=True)]
+
+
+def test_or_at_the_edges_is_ignored() -> None:
+    assert parse("OR 동맹 OR").clauses == [[Term("동맹")]]
+    assert parse("or 동맹").clauses == [[Term("or")], [Term("동맹")]]
+
+
+def test_unbalanced_quote_is_text() -> None:
+    assert parse('"군사 원조').clauses == [[Term("군사")], [Term("원조")]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title:동맹", "동맹*", "동?", "동맹~2", "동맹^3", "[a TO b]", "(동맹", "동맹)", "{x}", '"', '""',
+        "-", "--", "- -", "OR", "AND NOT", "NOT", "\\", "/", "&&", "||", "!", "\x00", "😀", "%", "동맹" * 500,
+        "ㄱㅈㅇ", "   ", "",
+    ],
+)
+def test_every_syntax_character_is_just_text(text: str) -> None:
+    parsed = parse(text)
+    build(parsed)  # must not raise
+    build(parsed, any_clause=True)
+
+
+def test_symbol_only_input_has_no_clauses() -> None:
+    assert parse("* ? ~ ^ ( )").empty
+
+
+def test_huge_queries_are_capped() -> None:
+    parsed = parse(" ".join(f"단어{i}" for i in range(500)))
+    assert len(parsed.clauses) == MAX_CLAUSES
+
+
+def test_empty_query_matches_everything() -> None:
+    assert build(parse("")) is None
+
+
+def test_only_exclusions_still_build_a_query() -> None:
+    assert build(parse("-북한")) is not None
+
+
+def test_highlight_terms_include_surface_and_morphemes() -> None:
+    out = highlight_terms(parse("동맹을 국민의힘"))
+    assert {"동맹을", "동맹", "국민의힘"} <= set(out)
+    assert out == sorted(out, key=len, reverse=True)
