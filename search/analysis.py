@@ -7,8 +7,8 @@ Two analyzers, each used at both index and query time:
   inside one word (한미동맹, 국민의힘, 1조원) at the position of its first morpheme, so a
   compound matches whole and by its parts. Particles and endings are dropped: 동맹을 → 동맹.
 * :func:`bigram_analyzer` — overlapping character bigrams of each word (a one-character word
-  stays whole). It makes every word findable even where Kiwi splits it oddly, and exact
-  phrases are matched as consecutive bigrams.
+  stays whole). It makes every word findable even where Kiwi splits it oddly; in titles, where
+  positions are kept, a word's bigrams must also be consecutive.
 
 Kiwi takes 2–3.5 s and ~600 MB to load, so one instance per process is built lazily on first
 use with ``num_workers=0`` (its thread pool hangs in a forked child).

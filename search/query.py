@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from .analysis import bigrams, korean_terms, normalize
-from .schema import GRAM_FIELDS, MORPHEME_FIELDS
+from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS
 
 MAX_CLAUSES = 32
 """Terms past this many are ignored, as large engines do: a pasted paragraph is not a query."""
@@ -128,9 +128,12 @@ def term_query(term: Term) -> wq.Query | None:
             alternatives.append(parts[0] if len(parts) == 1 else wq.Or(parts))
     if a.grams:
         for f in GRAM_FIELDS:
-            alternatives.append(
-                wq.Term(f, a.grams[0]) if len(a.grams) == 1 else wq.Phrase(f, list(a.grams))
-            )
+            if len(a.grams) == 1:
+                alternatives.append(wq.Term(f, a.grams[0]))
+            elif f in POSITIONED_GRAM_FIELDS:
+                alternatives.append(wq.Phrase(f, list(a.grams)))
+            elif not term.phrase:  # without positions, bigrams cannot check a phrase's order
+                alternatives.append(wq.And([wq.Term(f, g) for g in dict.fromkeys(a.grams)]))
     if not alternatives:
         return None
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)

@@ -155,3 +155,28 @@ def test_hashtags_are_kept() -> None:
 )
 def test_plain_text_of_front_matter_values(value: str, text: str) -> None:
     assert plain_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("src", "text"),
+    [
+        # Bodies without Markdown syntax are read as HTML directly: blank lines still end paragraphs,
+        ("첫 문단입니다.\n\n둘째 문단입니다.\n셋째 줄은 같은 문단.", "첫 문단입니다.\n둘째 문단입니다. 셋째 줄은 같은 문단."),
+        # but not cells of a table written with blank lines between them,
+        ("<table><tr>\n\n<td>서울</td>\n\n<td>15℃</td>  \n</tr>\n\n<tr><td>부산</td></tr></table>", "서울 15℃\n부산"),
+        # and every bit of Markdown syntax is still rendered.
+        ("_기울임_ 표시와 __굵게__ 표시", "기울임 표시와 굵게 표시"),
+        ("자세히: <https://news.example.org/1>", "자세히: https://news.example.org/1"),
+        ("`코드` 표기", "코드 표기"),
+        ("별표 \\* 이스케이프", "별표 * 이스케이프"),
+        ("> 인용한 문장", "인용한 문장"),
+        ("- 첫째\n- 둘째", "첫째\n둘째"),
+        ("1) 첫째\n2) 둘째", "첫째\n둘째"),
+        ("소제목\n======\n본문", "소제목\n본문"),
+        ("본문\n\n---\n\n다음", "본문\n다음"),
+        ("[기사]: https://news.example.org/1\n\n[기사] 참고", "기사 참고"),
+        ("문단\n\n    들여 쓴 코드", "문단\n들여 쓴 코드"),
+    ],
+)
+def test_bodies_with_and_without_markdown_syntax(src: str, text: str) -> None:
+    assert body_to_text(src) == text

@@ -1,0 +1,107 @@
+"""The whole shared corpus indexed once: none lost, recovered titles searchable, relevance.
+
+Skipped where ../shared is absent. Expectations come from the files; no corpus text is here.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from sokbo.indexer.build import IndexSummary, build_index, read_posts
+from sokbo.indexer.reader import iter_post_files
+from sokbo.indexer.site import Site
+from sokbo.search import Post, SearchRequest, SearchService
+from sokbo.search.analysis import get_kiwi
+
+from .conftest import corpus_or_skip
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture(scope="module")
+def corpus_posts() -> list[Post]:
+    posts_dir = corpus_or_skip()
+    return list(read_posts(iter_post_files(posts_dir), Site.from_posts_dir(posts_dir), IndexSummary()))
+
+
+@pytest.fixture(scope="module")
+def corpus_service(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchService, IndexSummary]:
+    posts_dir = corpus_or_skip()
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    summary = build_index(posts_dir, index_dir)
+    return SearchService(index_dir), summary
+
+
+def search(service: SearchService, q: str, **params: str) -> list[str]:
+    request = SearchRequest.from_params({"q": [q], "per_page": ["100"], **{k: [v] for k, v in params.items()}})
+    return [h.id for h in service.search(request).hits]
+
+
+def test_every_post_is_indexed(corpus_service, corpus_posts) -> None:
+    service, summary = corpus_service
+    assert summary.failed == 0 and summary.posts == len(corpus_posts) == 5996
+    assert service.indexed_ids() == {p.id for p in corpus_posts}
+
+
+def test_recovered_posts_are_found_by_their_title(corpus_service, corpus_posts) -> None:
+    service, summary = corpus_service
+    recovered = {p.path for p in summary.problems if "recovered" in p.message}
+    assert len(recovered) >= 29
+    by_path = {p.path: p for p in corpus_posts}
+    for path in recovered:
+        post = by_path[path]
+        day = post.day.isoformat()
+        assert post.id in search(service, post.title, **{"from": day, "to": day})[:3], path
+
+
+def sample(posts: list[Post], n: int, seed: int = 7) -> list[Post]:
+    return random.Random(seed).sample(posts, n)
+
+
+def test_title_words_find_the_post_first(corpus_service, corpus_posts) -> None:
+    service, _ = corpus_service
+    titles: dict[str, int] = {}
+    for p in corpus_posts:
+        titles[p.title] = titles.get(p.title, 0) + 1
+    unique = [p for p in corpus_posts if titles[p.title] == 1 and len(p.title.split()) >= 3]
+    ranks = []
+    for post in sample(unique, 60):
+        found = search(service, post.title)
+        ranks.append(found.index(post.id) + 1 if post.id in found else None)
+    assert all(r is not None and r <= 10 for r in ranks), ranks
+    first = sum(1 for r in ranks if r == 1) / len(ranks)
+    assert first >= 0.9, ranks
+
+
+_PARTICLES = ("JKS", "JKO", "JKB", "JKG", "JX", "JC")
+
+
+def particle_only_noun(post: Post) -> str | None:
+    """A noun of two or more syllables that the body has only with a particle attached."""
+    text = post.body
+    tokens = get_kiwi().tokenize(text)
+    for tok, nxt in zip(tokens, tokens[1:]):
+        if tok.tag != "NNG" or len(tok.form) < 2 or nxt.tag not in _PARTICLES or nxt.start != tok.end:
+            continue
+        noun = tok.form
+        bare = re.search(re.escape(noun) + r"(?=[\s.,!?·\"')\]]|$)", text)
+        if not bare and noun not in post.title and noun not in post.excerpt:
+            return noun
+    return None
+
+
+def test_a_noun_with_a_particle_attached_finds_its_post(corpus_service, corpus_posts) -> None:
+    service, _ = corpus_service
+    checked = 0
+    for post in sample(corpus_posts, 80, seed=11):
+        noun = particle_only_noun(post)
+        if noun is None:
+            continue
+        day = post.day.isoformat()
+        assert post.id in search(service, noun, **{"from": day, "to": day}), (post.path, noun)
+        checked += 1
+    assert checked >= 30
