@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Composable, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import Composable, Token, Tokenizer
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
@@ -79,14 +79,16 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_WIDTH)
 
 
-def _stem(form: str, tag: str) -> str:
-    if tag in ("SL", "W_EMAIL", "W_HASHTAG"):
-        return form.lower()
-    return form
+class TermTokenizer(Tokenizer):
+    """A Whoosh tokenizer over a function that gives ``(text, position, startchar, endchar)``.
 
+    Subclasses name the function in ``terms``; Whoosh's pipeline (positions, character
+    offsets, ``tokenize=False`` for whole values) is handled here once.
+    """
 
-class KoreanTokenizer(Tokenizer):
-    """Kiwi morphemes as Whoosh tokens (see the module docstring for what is kept)."""
+    @staticmethod
+    def terms(value: str) -> Iterator[tuple[str, int, int, int]]:
+        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -108,16 +110,7 @@ class KoreanTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = value
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        for text, pos, startchar, endchar in korean_terms(value):
+        for text, pos, startchar, endchar in self.terms(value) if tokenize else [(value, 0, 0, len(value))]:
             t.text = text
             t.boost = 1.0
             if keeporiginal:
@@ -171,50 +164,10 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
             run.append((start, end, tag))
         if tag in CONTENT_TAGS:
             pos += 1
-            yield _stem(tok.form, tag), pos, start, end
+            yield tok.form.lower(), pos, start, end
     glued = glued_surface()
     if glued:
         yield glued[0], run_pos, glued[1], glued[2]
-
-
-class BigramTokenizer(Tokenizer):
-    """Overlapping character bigrams within each word; positions run on across words, so
-    the bigrams of a phrase are consecutive in the index exactly when the phrase is."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos, startchar, endchar in (
-            bigrams(value) if tokenize else [(value, 0, 0, len(value))]
-        ):
-            t.text = text
-            t.boost = 1.0
-            if keeporiginal:
-                t.original = text
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + startchar
-                t.endchar = start_char + endchar
-            yield t
 
 
 def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -237,9 +190,22 @@ def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
             pos += 1
 
 
+class KoreanTokenizer(TermTokenizer):
+    """Kiwi morphemes as Whoosh tokens (see the module docstring for what is kept)."""
+
+    terms = staticmethod(korean_terms)
+
+
+class BigramTokenizer(TermTokenizer):
+    """Overlapping character bigrams within each word; positions run on across words, so
+    the bigrams of a phrase are consecutive in the index exactly when the phrase is."""
+
+    terms = staticmethod(bigrams)
+
+
 def korean_analyzer() -> Composable:
     """The morpheme analyzer stored in the schema (index time) and used by queries."""
-    return KoreanTokenizer() | LowercaseFilter()
+    return KoreanTokenizer()
 
 
 def bigram_analyzer() -> Composable:

@@ -48,6 +48,8 @@ def base_url(web_index: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):  # .ci/run installs it: a missing browser there is a failure
+            pytest.fail(f"CI must provide chromium at {CHROMIUM}")
         pytest.skip(f"no chromium binary at {CHROMIUM}: install it with `apt-get install chromium` to run browser tests")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install sokbo[test])")
     with sync_api.sync_playwright() as playwright:
