@@ -173,14 +173,19 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
 def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
     """``(bigram, position, startchar, endchar)`` for each word of ``text``.
 
+    Words of Latin letters and digits have none: Kiwi keeps them whole (SL, SN), and their
+    bigrams would only add false matches (qoogle would match every page with "google").
+
     Example:
-        >>> [b for b, *_ in bigrams("동맹을 강화")]
+        >>> [b for b, *_ in bigrams("동맹을 강화 NATO")]
         ['동맹', '맹을', '강화']
     """
     text = normalize(text).lower()
     pos = 0
     for m in _WORD.finditer(text):
         word, start = m.group(), m.start()
+        if word.isascii():
+            continue  # Latin letters and digits: Kiwi never splits those oddly
         if len(word) == 1:
             yield word, pos, start, start + 1
             pos += 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as wq
 
@@ -84,6 +85,16 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+class _Or(wq.Or):
+    """Whoosh's Or with its binary tree of union matchers.
+
+    Whoosh would pre-load every posting of every alternative into arrays for segments of under
+    5,000 documents; with common words in five fields that was most of a query's time.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
 def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -97,8 +108,9 @@ class Analysed:
     grams: tuple[str, ...]
 
 
+@lru_cache(maxsize=4096)
 def analyse(term: Term) -> Analysed:
-    """Run the index's analyzers over one term."""
+    """Run the index's analyzers over one term (cached: readers repeat their words)."""
     morphemes: list[str] = []
     compounds: list[str] = []
     seen_pos: set[int] = set()
@@ -125,7 +137,7 @@ def term_query(term: Term) -> wq.Query | None:
             parts.append(wq.Term(f, unique[0]) if len(unique) == 1 else wq.And([wq.Term(f, m) for m in unique]))
         parts.extend(wq.Term(f, c) for c in dict.fromkeys(a.compounds))
         if parts:
-            alternatives.append(parts[0] if len(parts) == 1 else wq.Or(parts))
+            alternatives.append(parts[0] if len(parts) == 1 else _Or(parts))
     if a.grams:
         for f in GRAM_FIELDS:
             if len(a.grams) == 1:
@@ -136,7 +148,7 @@ def term_query(term: Term) -> wq.Query | None:
                 alternatives.append(wq.And([wq.Term(f, g) for g in dict.fromkeys(a.grams)]))
     if not alternatives:
         return None
-    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+    return alternatives[0] if len(alternatives) == 1 else _Or(alternatives)
 
 
 def build(parsed: ParsedQuery, *, any_clause: bool = False) -> wq.Query | None:
@@ -149,16 +161,16 @@ def build(parsed: ParsedQuery, *, any_clause: bool = False) -> wq.Query | None:
     for alternatives in parsed.clauses:
         subs = [q for q in (term_query(t) for t in alternatives) if q is not None]
         if subs:
-            clauses.append(subs[0] if len(subs) == 1 else wq.Or(subs))
+            clauses.append(subs[0] if len(subs) == 1 else _Or(subs))
     excluded = [q for q in (term_query(t) for t in parsed.excluded) if q is not None]
     if clauses:
-        positive: wq.Query = clauses[0] if len(clauses) == 1 else (wq.Or(clauses) if any_clause else wq.And(clauses))
+        positive: wq.Query = clauses[0] if len(clauses) == 1 else (_Or(clauses) if any_clause else wq.And(clauses))
     elif parsed.clauses:
         positive = wq.NullQuery  # typed words, none searchable: nothing matches
     else:
         positive = wq.Every()
     if excluded:
-        positive = wq.AndNot(positive, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
+        positive = wq.AndNot(positive, excluded[0] if len(excluded) == 1 else _Or(excluded))
     if isinstance(positive, wq.Every):
         return None
     return positive

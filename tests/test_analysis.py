@@ -94,3 +94,7 @@ def test_the_analyzer_is_usable_by_whoosh_in_every_mode() -> None:
     tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer("동맹을 강화", positions=True, chars=True)]
     assert tokens[0] == ("동맹", 0, 0, 2)
     assert [t.text for t in analyzer("동맹을", tokenize=False)] == ["동맹을"]
+
+
+def test_latin_and_digit_words_have_no_bigrams() -> None:
+    assert [b for b, *_ in bigrams("Samsung HBM3E 2024 삼성")] == ["삼성"]
