@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from sokbo.search import BadParameter, IndexMissing, SearchRequest, SearchService
+from sokbo.search import BadParameter, IndexBusy, IndexMissing, SearchRequest, SearchService
 from sokbo.search import config
 
 from .build import build_index
@@ -78,7 +78,10 @@ def index_command(
     with click.progressbar(
         length=total, label="Indexing", file=sys.stderr, show_pos=True, hidden=not show_bar
     ) as bar:
-        summary = build_index(posts_dir, index_dir, site=site, procs=procs, on_file=lambda _p: bar.update(1))
+        try:
+            summary = build_index(posts_dir, index_dir, site=site, procs=procs, on_file=lambda _p: bar.update(1))
+        except IndexBusy as exc:
+            raise click.ClickException(str(exc)) from exc
     if as_json:
         _print_json(summary.as_dict())
     else:

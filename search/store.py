@@ -14,6 +14,7 @@ keeps reading its open files (POSIX keeps unlinked files readable).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -28,8 +29,13 @@ from whoosh import index as windex
 from .schema import SCHEMA_VERSION, build_schema
 
 CURRENT = "CURRENT"
+LOCK = "LOCK"
 META = "sokbo.json"
 _GEN = re.compile(r"^gen-(\d{6,})$")
+
+
+class IndexBusy(RuntimeError):
+    """Another process is building this index right now."""
 
 
 class IndexMissing(FileNotFoundError):
@@ -78,6 +84,27 @@ class IndexStore:
         block raises (or the process dies) the live generation is untouched.
         """
         self.root.mkdir(parents=True, exist_ok=True)
+        with self._build_lock():
+            yield from self._build()
+
+    @contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """One build at a time per index directory.
+
+        An flock is released by the kernel when its process dies, so a killed build never
+        leaves a stale lock behind.
+        """
+        with open(self.root / LOCK, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexBusy(f"another `sokbo index` is building {self.root}; try again when it has finished") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _build(self) -> Iterator[tuple[Any, dict[str, Any]]]:
         self._remove_stale()
         number = max((int(m.group(1)) for m in map(_GEN.match, os.listdir(self.root)) if m), default=0) + 1
         name = f"gen-{number:06d}"

@@ -142,3 +142,18 @@ def test_serve_runs_waitress_and_answers(sample_index: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_second_build_while_one_runs_fails_cleanly_and_keeps_the_index(runner: CliRunner, tmp_path: Path) -> None:
+    import fcntl
+
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    assert runner.invoke(cli, ["index", str(posts), "--index", str(ix)]).exit_code == 0
+    with open(ix / "LOCK", "a+b") as held:  # what a running build holds
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = runner.invoke(cli, ["index", str(posts), "--index", str(ix)])
+    assert result.exit_code == 1
+    assert "another `sokbo index` is building" in result.stderr
+    found = json.loads(runner.invoke(cli, ["search", "최저임금", "--index", str(ix), "--json"]).stdout)
+    assert found["total"] == 1
