@@ -103,6 +103,7 @@ class IndexView:
     days: list[int]
     rank: list[int]
     """Position of each docnum in date order (oldest first; ties by natural id order)."""
+    ids: list[str]
     by_category: dict[str, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
@@ -122,7 +123,7 @@ class IndexView:
         for d in live:
             for c in categories[d]:
                 by_category.setdefault(c, set()).add(d)
-        return cls(live, categories, months, days, rank, {c: frozenset(s) for c, s in by_category.items()})
+        return cls(live, categories, months, days, rank, ids, {c: frozenset(s) for c, s in by_category.items()})
 
 
 def _column(reader: Any, name: str, n: int, default: Any) -> Iterable[Any]:
@@ -299,9 +300,8 @@ class SearchService:
 
     def indexed_ids(self) -> set[str]:
         """Ids of every post in the live index."""
-        searcher, view = self._searcher()
-        ids = list(_column(searcher.reader(), "id", searcher.reader().doc_count_all(), ""))
-        return {ids[d] for d in view.live}
+        _searcher, view = self._searcher()
+        return {view.ids[d] for d in view.live}
 
     def stats(self) -> dict[str, Any]:
         """Posts, categories, date range, size and generation of the live index."""
