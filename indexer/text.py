@@ -37,6 +37,8 @@ _BLOCKS = (
 _CELLS = ("td", "th")
 """Table cells: kept on their row's line, separated by a space."""
 
+_DROPPED_SET, _BLOCKS_SET, _CELLS_SET = frozenset(_DROPPED), frozenset(_BLOCKS), frozenset(_CELLS)
+
 _LEFTOVERS = (
     # A tag the author escaped by mistake (``&lt;h2 data-ke-size="size26">``) is markup too.
     (re.compile(
@@ -151,20 +153,25 @@ def _extract_text(html: str) -> str:
     if not html or html.isspace():
         return ""
     soup = BeautifulSoup(_NOT_XML.sub(" ", html), "lxml")
-    for element in soup.find_all(_DROPPED):
-        element.decompose()
-    for pre in soup.find_all("pre"):
-        for string in pre.find_all(string=True):
-            string.replace_with(string.replace("\n", _BREAK))
-    for element in soup.find_all(_BLOCKS):
-        element.insert(0, _BREAK)
-        element.append(_BREAK)
-        element.insert_after(_BREAK)
-    for element in soup.find_all(_CELLS):
-        element.insert(0, " ")
-        element.insert_after(" ")
-    for element in soup.find_all("br"):
-        element.insert_after(_BREAK)
+    # One walk over the tags (each find_all is a walk of its own: five took a fifth of the
+    # indexing time of a post). Children of a dropped element are edited after it is gone,
+    # which is harmless: they are no longer in the tree.
+    for element in soup.find_all(True):
+        name = element.name
+        if name in _DROPPED_SET:
+            element.decompose()
+        elif name in _BLOCKS_SET:
+            element.insert(0, _BREAK)
+            element.append(_BREAK)
+            element.insert_after(_BREAK)
+            if name == "pre":
+                for string in element.find_all(string=True):
+                    string.replace_with(string.replace("\n", _BREAK))
+        elif name in _CELLS_SET:
+            element.insert(0, " ")
+            element.insert_after(" ")
+        elif name == "br":
+            element.insert_after(_BREAK)
     # get_text() leaves out comments, doctypes and processing instructions.
     return soup.get_text().replace("\n", " ").replace(_BREAK, "\n")
 
