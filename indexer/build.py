@@ -1,13 +1,25 @@
-"""Build a sokbo index from a Jekyll ``_posts`` folder: read every post, report every problem.
+"""Bring a sokbo index up to date with a Jekyll ``_posts`` folder, reporting every problem.
+
+A run first compares the folder with the index's manifest (path → id, size, modification
+time, content hash): files whose size and time are unchanged are not even read, and a touched
+file whose content hash is unchanged is not re-analysed. Then either
+
+* **incremental** (the default): the new and changed posts are read and analysed here and
+  written with :meth:`SearchService.update` (one commit); posts whose files are gone are removed;
+* **full** (``full=True``, no usable index, or most posts changed): every post is read and
+  analysed in worker processes into a new generation that goes live atomically
+  (:meth:`SearchService.rebuild`).
 
 The flow of one post: :func:`~sokbo.indexer.reader.read_post` (front matter, date, categories,
-URL, stripped body) → :class:`~sokbo.search.Post` → :meth:`SearchService.rebuild`, which
-analyses it and writes it to a new index generation that goes live atomically at the end.
-A broken post is reported by file and line and the rest are indexed.
+URL, stripped body) → :class:`~sokbo.search.Post` → the index. A broken post is reported by
+file and line and the rest are indexed. The whole run holds the index's writer lock, so two
+runs never interleave.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +29,7 @@ from typing import Any
 
 from sokbo.search import Post, SearchService
 
+from .check import duplicate_ids
 from .problems import Problem
 from .reader import iter_post_files, read_post
 from .site import Site
@@ -36,6 +49,9 @@ class IndexSummary:
     recovered: int = 0
     skipped: int = 0
     failed: int = 0
+    unchanged: int = 0
+    full: bool = False
+    """Whether this run rebuilt the index from scratch (a new generation)."""
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
 
@@ -49,6 +65,7 @@ class IndexSummary:
         return (
             f"{self.posts} posts indexed: {self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.recovered} recovered, {self.skipped} skipped, {self.failed} failed in {self.seconds:.1f} s"
+            + (" (full rebuild)" if self.full else "")
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -60,11 +77,14 @@ class IndexSummary:
             "recovered": self.recovered,
             "skipped": self.skipped,
             "failed": self.failed,
+            "unchanged": self.unchanged,
+            "full": self.full,
             "seconds": round(self.seconds, 3),
-            "problems": [
-                {"path": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in self.problems
-            ],
+            "problems": [p.as_dict() for p in self.problems],
         }
+
+
+MANIFEST_VERSION = 1
 
 
 def read_posts(
@@ -73,22 +93,113 @@ def read_posts(
     """Read each file into a Post, recording problems, skips and failures in ``summary``."""
     for path in files:
         result = read_post(path, site)
-        summary.problems.extend(result.problems)
+        _count(summary, result.problems, result.post is not None, result.recovered, result.skipped, path)
         if result.post is not None:
-            summary.recovered += result.recovered
             yield result.post
-        elif result.skipped:
-            summary.skipped += 1
-            summary.problems.append(Problem(str(path), None, f"not indexed: {result.skipped}", "warning"))
-        else:
-            summary.failed += 1
         if on_file is not None:
             on_file(path)
+
+
+def _count(
+    summary: IndexSummary, problems: list[Problem], read: bool, recovered: bool, skipped: str | None, path: Path
+) -> None:
+    summary.problems.extend(problems)
+    if read:
+        summary.recovered += recovered
+    elif skipped:
+        summary.skipped += 1
+        summary.problems.append(Problem(str(path), None, f"not indexed: {skipped}", "warning"))
+    else:
+        summary.failed += 1
 
 
 def default_procs(n_posts: int) -> int:
     """Worker processes for a build of ``n_posts``: both cores for a real site, none for a few posts."""
     return min(2, os.cpu_count() or 1) if n_posts >= PARALLEL_FROM else 1
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the manifest remembers of one post file."""
+
+    id: str
+    size: int
+    mtime_ns: int
+    sha1: str
+
+    def as_list(self) -> list[Any]:
+        return [self.id, self.size, self.mtime_ns, self.sha1]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A post file to read and index in this run."""
+
+    path: Path
+    rel: str
+    state: FileState
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What reading one pending file gave (sent back from a worker process)."""
+
+    pending: Pending
+    post_id: str | None
+    problems: list[Problem]
+    skipped: str | None
+    recovered: bool
+
+
+@dataclass
+class Plan:
+    """What a run has to do to bring the index up to date with the folder."""
+
+    pending: list[Pending]
+    kept: dict[str, FileState]
+    """Files unchanged since the last run, by relative path."""
+    gone: dict[str, FileState]
+    """Files in the manifest that are gone or changed: their old ids may have to go."""
+    duplicates: list[Problem]
+
+
+def plan_run(files: list[Path], root: Path, manifest: dict[str, Any], site: Site) -> Plan:
+    """Compare the files with the manifest: unchanged ones are kept, the rest are pending.
+
+    Size and modification time decide without reading; when they differ, the content hash
+    does (a touched but unchanged file is not re-analysed). If the site's settings changed
+    (URLs depend on them), every file is pending.
+    """
+    same_site = manifest.get("version") == MANIFEST_VERSION and manifest.get("site") == _site_key(site)
+    known = {rel: FileState(*entry) for rel, entry in manifest.get("files", {}).items()}
+    plan = Plan([], {}, {}, duplicate_ids(files))
+    duplicates = {problem.path for problem in plan.duplicates}
+    for path in files:
+        if str(path) in duplicates:
+            continue
+        rel = path.relative_to(root).as_posix()
+        old = known.pop(rel, None)
+        try:
+            stat = path.stat()
+            if same_site and old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                plan.kept[rel] = old
+                continue
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        except OSError:
+            digest, stat = "", None  # reading it will report the problem
+        state = FileState(path.stem, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0, digest)
+        if same_site and old and old.sha1 == digest and old.id == path.stem:
+            plan.kept[rel] = state  # touched, not changed
+            continue
+        if old:
+            plan.gone[rel] = old
+        plan.pending.append(Pending(path, rel, state))
+    plan.gone.update(known)  # files that are no longer there
+    return plan
+
+
+def _site_key(site: Site) -> dict[str, Any]:
+    return dataclasses.asdict(site)
 
 
 def build_index(
@@ -97,13 +208,21 @@ def build_index(
     *,
     site: Site | None = None,
     procs: int | None = None,
+    full: bool = False,
+    wait: bool = False,
+    notify: Callable[[str], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> IndexSummary:
-    """Index every post of ``posts_dir`` into ``index_dir`` and publish it atomically.
+    """Bring the index in ``index_dir`` up to date with the posts of ``posts_dir``.
+
+    Incremental unless ``full`` (or there is no usable index yet, or most posts changed).
+    ``on_plan`` gets the number of files to read, ``on_file`` each file read. ``wait``: wait
+    for another run on the same index instead of raising :class:`~sokbo.search.IndexBusy`.
 
     Example:
         >>> build_index("samples/_posts", "sokbo-index").line()          # doctest: +SKIP
-        '47 posts indexed: 47 added, 0 updated, 0 removed, 4 recovered, 1 skipped, 0 failed in 9.8 s'
+        '54 posts indexed: 54 added, 0 updated, 0 removed, 4 recovered, 1 skipped, 0 failed in 9.8 s (full rebuild)'
     """
     started = time.perf_counter()
     posts_dir = Path(posts_dir)
@@ -111,25 +230,82 @@ def build_index(
         raise NotADirectoryError(f"{posts_dir} is not a folder of posts")
     site = site or Site.from_posts_dir(posts_dir)
     service = SearchService(index_dir)
-    before = service.indexed_ids() if service.available() else set()
-    files = iter_post_files(posts_dir)
     summary = IndexSummary()
-    ids: list[str] = []
+    with service.writing(wait=wait, notify=notify):
+        usable = service.store.usable()
+        manifest = service.manifest() if usable else {}
+        files = iter_post_files(posts_dir)
+        plan = plan_run(files, posts_dir, manifest, site)
+        summary.problems.extend(plan.duplicates)
+        summary.failed += len(plan.duplicates)
+        before = {state.id for state in [*plan.kept.values(), *plan.gone.values()]}
+        summary.full = full or not usable or (
+            len(plan.pending) >= PARALLEL_FROM and len(plan.pending) > len(files) / 2
+        )
+        if summary.full:
+            plan = plan_run(files, posts_dir, {}, site)  # every file is pending
+            summary.problems, summary.failed = list(plan.duplicates), len(plan.duplicates)
+        if on_plan is not None:
+            on_plan(len(plan.pending))
 
-    def posts() -> Iterator[Post]:
-        for post in read_posts(files, site, summary, on_file):
-            ids.append(post.id)
-            yield post
+        indexed: dict[str, FileState] = {} if summary.full else dict(plan.kept)
 
-    n = service.rebuild(
-        posts(),
-        procs=procs or default_procs(len(files)),
-        meta={"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink},
-    )
-    now = set(ids)
-    summary.posts = n
-    summary.added = len(now - before)
-    summary.updated = len(now & before)
-    summary.removed = len(before - now)
+        def on_report(report: FileRead) -> None:
+            _count(summary, report.problems, report.post_id is not None, report.recovered, report.skipped, report.pending.path)
+            if report.post_id is not None:
+                indexed[report.pending.rel] = report.pending.state
+            if on_file is not None:
+                on_file(report.pending.path)
+
+        def new_manifest(_old: dict[str, Any] | None = None) -> dict[str, Any]:
+            return {
+                "version": MANIFEST_VERSION,
+                "site": _site_key(site),
+                "posts_dir": str(posts_dir.resolve()),
+                "files": {rel: state.as_list() for rel, state in sorted(indexed.items())},
+            }
+
+        if summary.full:
+            workers = procs or default_procs(len(plan.pending))
+            summary.posts = service.rebuild(
+                plan.pending,
+                _Reader(site),
+                procs=workers,
+                on_report=on_report,
+                meta={"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink},
+                manifest=new_manifest,
+                notify=notify,
+            )
+        elif plan.pending or plan.gone:
+            read = _Reader(site)
+            posts = []
+            for pending in plan.pending:
+                post, report = read(pending)
+                on_report(report)
+                if post is not None:
+                    posts.append(post)
+            new_ids = {post.id for post in posts}
+            gone_ids = {state.id for state in plan.gone.values()} - new_ids
+            summary.posts = service.update(posts, sorted(gone_ids), manifest=new_manifest, notify=notify)
+        else:
+            summary.posts = len(plan.kept)
+        now = {state.id for state in indexed.values()}
+        changed = {state.id for rel, state in indexed.items() if rel not in plan.kept or summary.full}
+        summary.unchanged = len(now) - len(changed)
+        summary.added = len(changed - before)
+        summary.updated = len(changed & before)
+        summary.removed = len(before - now)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """``prepare`` for :meth:`SearchService.rebuild`: read one pending file (in a worker)."""
+
+    site: Site
+
+    def __call__(self, pending: Pending) -> tuple[Post | None, FileRead]:
+        result = read_post(pending.path, self.site)
+        post_id = result.post.id if result.post is not None else None
+        return result.post, FileRead(pending, post_id, result.problems, result.skipped, result.recovered)

@@ -1,11 +1,13 @@
 """The ``sokbo`` command: a thin click shell over :mod:`sokbo.indexer.build` and :mod:`sokbo.search`.
 
-Exit codes: 0 success; 1 some posts failed (``index``) or the index is missing; 2 unusable
-arguments (click's own convention, also used for a bad search parameter).
+Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing; 2
+unusable arguments (click's own convention, also used for a bad search parameter); 75 the index
+is being written by another run (``index --no-wait``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -16,8 +18,11 @@ import click
 from sokbo.search import BadParameter, IndexBusy, IndexMissing, SearchRequest, SearchService
 from sokbo.search import config
 
-from .build import build_index
+from .build import IndexSummary, build_index
 from .site import Site
+
+EXIT_BUSY = 75
+"""``sokbo index --no-wait`` while another run writes the index (EX_TEMPFAIL: try again later)."""
 
 index_option = click.option(
     "--index",
@@ -48,6 +53,14 @@ def cli() -> None:
 @click.option(
     "--permalink", envvar=config.ENV_PERMALINK, help="Jekyll permalink pattern (default: _config.yml's, else pretty)."
 )
+@click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating what changed.")
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help=f"When another run is writing the index, wait for it, or exit at once with code {EXIT_BUSY}.",
+)
+@click.option("--watch", is_flag=True, help="Stay running and apply every change to the folder (Ctrl+C to stop).")
 @click.option(
     "--procs", type=click.IntRange(1, 64), envvar=config.ENV_PROCS, help="Analysis processes (default: 2 for big sites)."
 )
@@ -58,36 +71,71 @@ def index_command(
     index_dir: Path,
     base_url: str | None,
     permalink: str | None,
+    full: bool,
+    wait: bool,
+    watch: bool,
     procs: int | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Index the posts of POSTS_DIR (a Jekyll _posts folder) into the index.
+    """Bring the index up to date with the posts of POSTS_DIR (a Jekyll _posts folder).
 
-    Broken posts are reported with file and line; the rest are indexed. Readers keep
-    searching the previous index until the new one is complete.
+    Only new, changed and deleted posts are processed, unless --full. Broken posts are
+    reported with file and line; the rest are indexed. Readers keep searching the previous
+    state until the run commits.
+
+    Exit codes: 0 done; 1 some posts could not be indexed (the rest were); 2 bad usage;
+    75 another run is writing the index (with --no-wait).
     """
     try:
         site = Site.from_posts_dir(posts_dir, base_url=base_url, permalink=permalink)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    from .reader import iter_post_files
+    show_bar = not (quiet or as_json or watch) and sys.stderr.isatty()
 
-    total = len(iter_post_files(posts_dir))
-    show_bar = not (quiet or as_json) and sys.stderr.isatty()
-    with click.progressbar(
-        length=total, label="Indexing", file=sys.stderr, show_pos=True, hidden=not show_bar
-    ) as bar:
+    def report(summary: IndexSummary) -> None:
+        if as_json:
+            click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=None if watch else 2))
+        else:
+            for problem in summary.problems:
+                click.echo(str(problem), err=True)
+            click.echo(summary.line())
+
+    if watch:
+        from .watch import watch as watch_folder
+
+        click.echo(f"sokbo: watching {posts_dir} (Ctrl+C to stop)", err=True)
         try:
-            summary = build_index(posts_dir, index_dir, site=site, procs=procs, on_file=lambda _p: bar.update(1))
+            watch_folder(posts_dir, index_dir, site, report)
+        except KeyboardInterrupt:
+            pass
+        return
+
+    with contextlib.ExitStack() as stack:
+        bar: Any = None
+
+        def on_plan(n: int) -> None:
+            nonlocal bar
+            bar = stack.enter_context(
+                click.progressbar(length=n, label="Indexing", file=sys.stderr, show_pos=True, hidden=not show_bar or n < 2)
+            )
+
+        try:
+            summary = build_index(
+                posts_dir,
+                index_dir,
+                site=site,
+                procs=procs,
+                full=full,
+                wait=wait,
+                notify=lambda message: click.echo(f"sokbo: {message}", err=True),
+                on_plan=on_plan,
+                on_file=lambda _path: bar.update(1),
+            )
         except IndexBusy as exc:
-            raise click.ClickException(str(exc)) from exc
-    if as_json:
-        _print_json(summary.as_dict())
-    else:
-        for problem in summary.problems:
-            click.echo(str(problem), err=True)
-        click.echo(summary.line())
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_BUSY)
+    report(summary)
     sys.exit(0 if summary.ok else 1)
 
 
@@ -188,6 +236,35 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
     click.echo(f"posts:      {stats['posts']} from {stats['first_date']} to {stats['last_date']}")
     top = ", ".join(f"{c} {n}" for c, n in list(stats["categories"].items())[:10])
     click.echo(f"categories: {len(stats['categories'])} ({top})")
+
+
+@cli.command("check")
+@click.argument("posts_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar=config.ENV_POSTS)
+@click.option("--base-url", envvar=config.ENV_BASE_URL, help="Site URL for post links (default: url in _config.yml).")
+@click.option(
+    "--permalink", envvar=config.ENV_PERMALINK, help="Jekyll permalink pattern (default: _config.yml's, else pretty)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def check_command(posts_dir: Path, base_url: str | None, permalink: str | None, as_json: bool) -> None:
+    """Check the posts of POSTS_DIR without indexing them (the Korean model is not loaded).
+
+    Prints every problem as file:line: severity: message. Exits 0 when every post can be
+    indexed (warnings allowed), 1 when some post cannot.
+    """
+    from .check import check_posts, format_problem
+
+    try:
+        site = Site.from_posts_dir(posts_dir, base_url=base_url, permalink=permalink)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    report = check_posts(posts_dir, site)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        for problem in report.problems:
+            click.echo(format_problem(problem), err=True)
+        click.echo(report.line())
+    sys.exit(0 if report.ok else 1)
 
 
 def main() -> None:

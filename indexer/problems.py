@@ -26,6 +26,10 @@ class Problem:
     message: str
     severity: Severity = "warning"
 
+    def as_dict(self) -> dict[str, object]:
+        """The problem in ``--json`` output."""
+        return {"path": self.path, "line": self.line, "severity": self.severity, "message": self.message}
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"

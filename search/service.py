@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from .facets import FACETS, FacetValue
 from .request import SearchRequest
 from .schema import split_categories, to_fields
 from .snippets import highlight, snippet
-from .store import IndexMissing, IndexStore
+from .store import IndexMissing, IndexStore, Notify
+from .writer import LIMIT_MB, Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
 """How often a long-lived service looks for a newly published generation."""
@@ -153,6 +154,7 @@ class SearchService:
         self._ix: Any = None
         self._view: IndexView | None = None
         self._view_key: tuple[str, int] | None = None
+        self._toc = -1
         self._checked = 0.0
         self._local = threading.local()
 
@@ -160,62 +162,100 @@ class SearchService:
 
     def rebuild(
         self,
-        posts: Iterable[Post],
+        items: Sequence[Item],
+        prepare: Prepare[Item, Report] | None = None,
         *,
         procs: int = 1,
-        on_post: Callable[[Post], None] | None = None,
+        on_report: Callable[[Report], None] | None = None,
         meta: dict[str, Any] | None = None,
+        manifest: Callable[[], dict[str, Any]] | None = None,
+        wait: bool = False,
+        notify: Notify | None = None,
     ) -> int:
-        """Index ``posts`` into a new generation and publish it atomically; returns the count.
+        """Index ``items`` into a new generation and publish it atomically; returns the count.
 
-        ``procs`` > 1 analyses in that many worker processes (Whoosh's multiprocessing writer,
-        one segment each). Until this returns, searches are served from the previous generation.
+        ``items`` are Posts, or anything ``prepare`` turns into ``(Post | None, report)``
+        (run in the worker processes when ``procs`` > 1, so reading is parallel too). Each
+        report goes to ``on_report`` in the parent. ``manifest()`` is called after the last
+        item and saved with the generation. Until this returns, searches are served from the
+        previous generation.
         """
-        count = 0
-        with self.store.new_generation() as (ix, gen_meta):
-            if procs > 1:
-                writer = ix.writer(procs=procs, multisegment=True, limitmb=128, batchsize=50)
-            else:
-                writer = ix.writer(limitmb=256)
-            try:
-                for post in posts:
-                    writer.add_document(**to_fields(post))
-                    count += 1
-                    if on_post is not None:
-                        on_post(post)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            gen_meta.update(meta or {})
-            gen_meta.update({"posts": count, "built_at": time.time()})
+        prepare = prepare or _as_post  # type: ignore[assignment]
+        with self.store.new_generation(wait=wait, notify=notify or _quiet) as gen:
+            count = write_posts(gen.ix, items, prepare, on_report or _quiet, procs=procs)
+            now = time.time()
+            gen.meta.update(meta or {})
+            gen.meta.update({"posts": count, "built_at": now, "updated_at": now})
+            gen.manifest = manifest() if manifest else {}
         self._checked = 0.0  # look at the new generation on the next search
         return count
+
+    def update(
+        self,
+        posts: Iterable[Post],
+        delete_ids: Iterable[str] = (),
+        *,
+        manifest: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        wait: bool = False,
+        notify: Notify | None = None,
+    ) -> int:
+        """Replace or add ``posts`` (by id) and remove ``delete_ids`` in the live generation.
+
+        One Whoosh commit at the end: readers see all of the change or none of it. The
+        manifest function gets the current manifest and returns the new one, saved after the
+        commit. Returns the number of posts in the index afterwards.
+        """
+        with self.store.edit_live(wait=wait, notify=notify or _quiet) as gen:
+            with gen.ix.writer(limitmb=LIMIT_MB) as writer:  # commits at the end, cancels on an exception
+                for doc_id in delete_ids:
+                    writer.delete_by_term("id", doc_id)
+                for post in posts:
+                    writer.update_document(**to_fields(post))
+            with gen.ix.searcher() as searcher:
+                count = searcher.doc_count()
+            gen.meta.update({"posts": count, "updated_at": time.time()})
+            if manifest is not None:
+                gen.manifest = manifest(gen.manifest)
+        self._checked = 0.0
+        return count
+
+    def writing(self, *, wait: bool = False, notify: Notify | None = None) -> Any:
+        """A context that holds this index's writer lock (see :meth:`IndexStore.lock`)."""
+        return self.store.lock(wait=wait, notify=notify or _quiet)
+
+    def manifest(self) -> dict[str, Any]:
+        """The live generation's manifest (empty when there is no usable index)."""
+        gen = self.store.current()
+        return self.store.manifest(gen) if gen and self.store.usable() else {}
 
     # -- reading ----------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Follow ``CURRENT`` to a newly published generation (checked at most once a second)."""
+        """Follow ``CURRENT`` to a newly published generation, and the live generation to its
+        latest commit (checked at most once a second: a stat and a directory listing)."""
         now = time.monotonic()
         if self._ix is not None and now - self._checked < RELOAD_CHECK_SECONDS:
             return
         with self._lock:
             self._checked = now
             gen = self.store.current()
-            if gen is not None and gen == self._gen and self._ix is not None:
-                return
-            gen, ix = self.store.open()
-            self._gen, self._ix = gen, ix
+            if gen is None or gen != self._gen or self._ix is None:
+                gen, ix = self.store.open()
+                self._gen, self._ix = gen, ix
+            try:
+                self._toc = self._ix.latest_generation()
+            except OSError:  # the generation was removed under us: reopen next time
+                self._checked = 0.0
 
     def _searcher(self) -> tuple[Any, IndexView]:
         """This thread's searcher of the live generation, and that generation's view."""
         self._refresh()
         local = self._local
-        if getattr(local, "gen", None) != self._gen or local.searcher is None:
+        if getattr(local, "gen", None) != (self._gen, self._toc) or local.searcher is None:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
             local.searcher = self._ix.searcher()
-            local.gen = self._gen
+            local.gen = (self._gen, self._toc)
         searcher = local.searcher
         key = (self._gen or "", searcher.reader().generation())
         with self._lock:
@@ -322,7 +362,16 @@ class SearchService:
             "last_date": iso(days[-1]) if days else None,
             "size_bytes": self.store.size_bytes(),
             "built_at": meta.get("built_at"),
+            "updated_at": meta.get("updated_at", meta.get("built_at")),
         }
+
+
+def _as_post(post: Post) -> tuple[Post, Post]:
+    return post, post
+
+
+def _quiet(*_args: Any) -> None:
+    pass
 
 
 def _intersect(base: frozenset[int], filters: Iterable[frozenset[int] | None]) -> frozenset[int]:

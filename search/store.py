@@ -19,8 +19,10 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +33,36 @@ from .schema import SCHEMA_VERSION, build_schema
 CURRENT = "CURRENT"
 LOCK = "LOCK"
 META = "sokbo.json"
+MANIFEST = "manifest.json"
 _GEN = re.compile(r"^gen-(\d{6,})$")
 
 
 class IndexBusy(RuntimeError):
-    """Another process is building this index right now."""
+    """Another process is writing this index right now."""
 
 
 class IndexMissing(FileNotFoundError):
     """There is no usable index at the path: build one with ``sokbo index``."""
+
+
+@dataclass
+class Generation:
+    """One generation being written: its Whoosh index and the files saved beside it."""
+
+    name: str
+    path: Path
+    ix: Any
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Saved as ``sokbo.json``: schema version, build and update times, counts, site."""
+    manifest: dict[str, Any] = field(default_factory=dict)
+    """Saved as ``manifest.json``: what the indexer needs to tell what changed."""
+
+
+Notify = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    pass
 
 
 class IndexStore:
@@ -47,6 +70,7 @@ class IndexStore:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self._held = 0
 
     def current(self) -> str | None:
         """The live generation's name, or None when no index was ever published."""
@@ -55,6 +79,11 @@ class IndexStore:
         except (FileNotFoundError, NotADirectoryError):
             return None
         return name if _GEN.match(name) and (self.root / name).is_dir() else None
+
+    def usable(self) -> bool:
+        """Whether there is a live generation this version of sokbo can read."""
+        gen = self.current()
+        return gen is not None and self.meta(gen).get("schema_version") == SCHEMA_VERSION
 
     def open(self) -> tuple[str, Any]:
         """``(generation, whoosh index)`` of the live generation."""
@@ -71,51 +100,95 @@ class IndexStore:
 
     def meta(self, gen: str) -> dict[str, Any]:
         """What the build recorded beside a generation (schema version, build time, counts)."""
-        try:
-            return json.loads((self.root / gen / META).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
+        return _read_json(self.root / gen / META)
+
+    def manifest(self, gen: str) -> dict[str, Any]:
+        """The indexer's manifest of a generation (empty when there is none)."""
+        return _read_json(self.root / gen / MANIFEST)
 
     @contextmanager
-    def new_generation(self) -> Iterator[tuple[Any, dict[str, Any]]]:
+    def new_generation(self, *, wait: bool = False, notify: Notify = _quiet) -> Iterator[Generation]:
         """Create an empty index as the next generation; publish it when the block succeeds.
 
-        Yields ``(whoosh index, meta)``; what the block puts in ``meta`` is saved with it. If the
-        block raises (or the process dies) the live generation is untouched.
+        What the block puts in the generation's ``meta`` and ``manifest`` is saved with it. If
+        the block raises (or the process dies) the live generation is untouched.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        with self._build_lock():
-            yield from self._build()
+        with self.lock(wait=wait, notify=notify):
+            yield from self._build(notify)
 
     @contextmanager
-    def _build_lock(self) -> Iterator[None]:
-        """One build at a time per index directory.
+    def edit_live(self, *, wait: bool = False, notify: Notify = _quiet) -> Iterator[Generation]:
+        """The live generation, locked for writing in place; its meta and manifest are saved
+        (each replaced atomically) when the block succeeds.
 
-        An flock is released by the kernel when its process dies, so a killed build never
-        leaves a stale lock behind.
+        The block commits its own Whoosh writer: that commit is what makes the change visible.
         """
-        with open(self.root / LOCK, "a+b") as handle:
+        with self.lock(wait=wait, notify=notify):
+            name, ix = self.open()
+            gen = Generation(name, self.root / name, ix, self.meta(name), self.manifest(name))
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexBusy(f"another `sokbo index` is building {self.root}; try again when it has finished") from None
+                yield gen
+            finally:
+                ix.close()
+            _write_json(gen.path / MANIFEST, gen.manifest)
+            _write_json(gen.path / META, gen.meta)
+
+    @contextmanager
+    def lock(self, *, wait: bool = False, notify: Notify = _quiet) -> Iterator[None]:
+        """One writer at a time per index directory: wait for it, or raise :class:`IndexBusy`.
+
+        Re-entrant within this object, so a caller can hold it across deciding what to write
+        and writing it.
+        """
+        if self._held:
+            self._held += 1
             try:
                 yield
             finally:
+                self._held -= 1
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / LOCK, "a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if not wait:
+                    raise IndexBusy(
+                        f"{self.root} is being written by {holder}; try again when it has finished "
+                        "(or let `sokbo index` wait for it: --wait)"
+                    ) from None
+                notify(f"waiting for {holder}, which is writing {self.root} ...")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"sokbo index (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n")
+            handle.flush()
+            self._held = 1
+            try:
+                yield
+            finally:
+                self._held = 0
+                handle.seek(0)
+                handle.truncate()
+                handle.flush()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _build(self) -> Iterator[tuple[Any, dict[str, Any]]]:
-        self._remove_stale()
+    def _build(self, notify: Notify) -> Iterator[Generation]:
+        self._remove_stale(notify)
         number = max((int(m.group(1)) for m in map(_GEN.match, os.listdir(self.root)) if m), default=0) + 1
         name = f"gen-{number:06d}"
         tmp = self.root / f"{name}.tmp"
         tmp.mkdir()
         try:
             ix = windex.create_in(str(tmp), build_schema())
-            meta: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-            yield ix, meta
+            gen = Generation(name, tmp, ix, {"schema_version": SCHEMA_VERSION})
+            yield gen
             ix.close()
-            (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+            _write_json(tmp / MANIFEST, gen.manifest)
+            _write_json(tmp / META, gen.meta)
             _fsync_tree(tmp)
             os.rename(tmp, self.root / name)
             self._point_to(name)
@@ -135,11 +208,12 @@ class IndexStore:
         os.replace(tmp, self.root / CURRENT)
         _fsync_dir(self.root)
 
-    def _remove_stale(self) -> None:
+    def _remove_stale(self, notify: Notify) -> None:
         """Builds that a crash left half-done are garbage: nothing points to them."""
-        for entry in os.listdir(self.root):
+        for entry in sorted(os.listdir(self.root)):
             if entry.endswith(".tmp"):
                 path = self.root / entry
+                notify(f"removing {path}, left by an interrupted run")
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
@@ -151,6 +225,24 @@ class IndexStore:
         if gen is None:
             return 0
         return sum(p.stat().st_size for p in (self.root / gen).iterdir() if p.is_file())
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Replace ``path`` atomically: readers see the old file or the new one, never a torn one."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 def _fsync_tree(path: Path) -> None:

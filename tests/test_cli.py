@@ -61,7 +61,8 @@ def test_index_reindex_counts_updates_and_removals(runner: CliRunner, tmp_path: 
     shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
     result = runner.invoke(cli, ["index", str(posts), "--index", ix, "--json"])
     summary = json.loads(result.stdout)
-    assert (summary["added"], summary["updated"], summary["removed"]) == (1, 1, 1)
+    assert (summary["added"], summary["updated"], summary["removed"], summary["unchanged"]) == (1, 0, 1, 1)
+    assert summary["full"] is False and summary["posts"] == 2
     found = json.loads(runner.invoke(cli, ["search", "가거도", "--index", ix, "--json"]).stdout)
     assert [h["id"] for h in found["hits"]] == ["2024-09-11-gageodo-island-concert"]
     gone = json.loads(runner.invoke(cli, ["search", "HBM3E", "--index", ix, "--json"]).stdout)
@@ -144,16 +145,39 @@ def test_serve_runs_waitress_and_answers(sample_index: Path) -> None:
         proc.wait(10)
 
 
-def test_a_second_build_while_one_runs_fails_cleanly_and_keeps_the_index(runner: CliRunner, tmp_path: Path) -> None:
+def test_a_second_run_with_no_wait_exits_75_and_keeps_the_index(runner: CliRunner, tmp_path: Path) -> None:
     import fcntl
 
     posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
     ix = tmp_path / "ix"
     assert runner.invoke(cli, ["index", str(posts), "--index", str(ix)]).exit_code == 0
-    with open(ix / "LOCK", "a+b") as held:  # what a running build holds
+    with open(ix / "LOCK", "a+") as held:  # what a running `sokbo index` holds
         fcntl.flock(held, fcntl.LOCK_EX)
-        result = runner.invoke(cli, ["index", str(posts), "--index", str(ix)])
-    assert result.exit_code == 1
-    assert "another `sokbo index` is building" in result.stderr
+        held.write("sokbo index (pid 4242, since 2024-07-01 09:00:00)")
+        held.flush()
+        result = runner.invoke(cli, ["index", str(posts), "--index", str(ix), "--no-wait", "--full"])
+    assert result.exit_code == 75
+    assert "is being written by sokbo index (pid 4242" in result.stderr
     found = json.loads(runner.invoke(cli, ["search", "최저임금", "--index", str(ix), "--json"]).stdout)
     assert found["total"] == 1
+
+
+def test_a_second_run_waits_for_the_first_by_default(runner: CliRunner, tmp_path: Path) -> None:
+    import fcntl
+    import threading
+
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    assert runner.invoke(cli, ["index", str(posts), "--index", str(ix)]).exit_code == 0
+    shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+    held = open(ix / "LOCK", "a+")
+    fcntl.flock(held, fcntl.LOCK_EX)
+    release = threading.Timer(1.0, held.close)  # the other run finishes after a second
+    release.start()
+    started = time.monotonic()
+    result = runner.invoke(cli, ["index", str(posts), "--index", str(ix), "--json"])
+    release.join()
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 0.9
+    assert "waiting for" in result.stderr
+    assert json.loads(result.stdout)["added"] == 1
