@@ -167,6 +167,7 @@ class IndexStore:
             handle.write(f"sokbo index (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n")
             handle.flush()
             self._held = 1
+            self._remove_stale(notify)  # we are the only writer: any half-done build is dead
             try:
                 yield
             finally:
@@ -177,7 +178,6 @@ class IndexStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _build(self, notify: Notify) -> Iterator[Generation]:
-        self._remove_stale(notify)
         number = max((int(m.group(1)) for m in map(_GEN.match, os.listdir(self.root)) if m), default=0) + 1
         name = f"gen-{number:06d}"
         tmp = self.root / f"{name}.tmp"
@@ -209,9 +209,11 @@ class IndexStore:
         _fsync_dir(self.root)
 
     def _remove_stale(self, notify: Notify) -> None:
-        """Builds that a crash left half-done are garbage: nothing points to them."""
+        """Remove what interrupted runs left: half-built generations (``*.tmp``) and complete
+        ones that a run killed just before the switch never made live. Nothing points to them."""
+        live = self.current()
         for entry in sorted(os.listdir(self.root)):
-            if entry.endswith(".tmp"):
+            if entry.endswith(".tmp") or (_GEN.match(entry) and live is not None and entry != live):
                 path = self.root / entry
                 notify(f"removing {path}, left by an interrupted run")
                 if path.is_dir():

@@ -1,0 +1,356 @@
+"""The publishing workflow: incremental runs, crash safety, one writer at a time, live reloads.
+
+Crash tests kill a real ``sokbo index`` subprocess with SIGKILL at chosen points (the point is
+chosen by wrapping a function in that subprocess, so no test hook lives in sokbo itself) and
+then check that the previous index still answers, that no lock is left held, and that the
+next run brings everything up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sokbo.indexer.build import build_index
+from sokbo.search import SearchRequest, SearchService
+
+from .conftest import SAMPLES
+
+ALL = sorted(p.name for p in SAMPLES.glob("*.md"))
+
+
+def site_with(tmp_path: Path, names: list[str]) -> Path:
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    for name in names:
+        shutil.copy(SAMPLES / name, posts / name)
+    return posts
+
+
+def ids_for(index_dir: Path, q: str) -> list[str]:
+    response = SearchService(index_dir).search(SearchRequest(q=q, per_page=100))
+    return sorted(hit.id for hit in response.hits)
+
+
+def all_ids(index_dir: Path) -> set[str]:
+    return SearchService(index_dir).indexed_ids()
+
+
+def sokbo(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sokbo.indexer", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+# -- incremental runs ---------------------------------------------------------------------
+
+
+def test_add_edit_delete_and_rename_are_each_reflected(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md", "2024-06-12-samsung-hbm3e-test.md"])
+    ix = tmp_path / "ix"
+    first = build_index(posts, ix)
+    assert first.full and first.added == 2
+
+    # nothing changed: nothing is read
+    again = build_index(posts, ix)
+    assert (again.full, again.added, again.updated, again.removed, again.unchanged) == (False, 0, 0, 0, 2)
+
+    # add
+    shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+    added = build_index(posts, ix)
+    assert (added.full, added.added, added.unchanged) == (False, 1, 2)
+    assert ids_for(ix, "가거도") == ["2024-09-11-gageodo-island-concert"]
+
+    # edit: the new word is found, the old one is gone
+    path = posts / "2024-06-12-samsung-hbm3e-test.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("HBM3E", "LPDDR6"), encoding="utf-8")
+    edited = build_index(posts, ix)
+    assert (edited.added, edited.updated, edited.removed) == (0, 1, 0)
+    assert ids_for(ix, "LPDDR6") == ["2024-06-12-samsung-hbm3e-test"]
+    assert ids_for(ix, "HBM3E") == []
+
+    # delete
+    (posts / "2024-06-03-minimum-wage-talks.md").unlink()
+    deleted = build_index(posts, ix)
+    assert (deleted.removed, deleted.posts) == (1, 2)
+    assert ids_for(ix, "최저임금") == []
+
+    # rename: the old id goes, the new one comes, with the same text
+    (posts / "2024-09-11-gageodo-island-concert.md").rename(posts / "2024-09-12-gageodo-concert.md")
+    renamed = build_index(posts, ix)
+    assert (renamed.added, renamed.removed, renamed.posts) == (1, 1, 2)
+    assert ids_for(ix, "가거도") == ["2024-09-12-gageodo-concert"]
+    assert all_ids(ix) == {"2024-06-12-samsung-hbm3e-test", "2024-09-12-gageodo-concert"}
+
+
+def test_a_touched_but_unchanged_post_is_not_reanalysed(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    path = posts / "2024-06-03-minimum-wage-talks.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    summary = build_index(posts, ix)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 1)
+
+
+def test_moving_a_post_between_folders_keeps_its_id(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    (posts / "economy").mkdir()
+    (posts / "2024-06-03-minimum-wage-talks.md").rename(posts / "economy" / "2024-06-03-minimum-wage-talks.md")
+    summary = build_index(posts, ix)
+    assert (summary.updated, summary.removed, summary.posts) == (1, 0, 1)
+    assert ids_for(ix, "최저임금") == ["2024-06-03-minimum-wage-talks"]
+
+
+def test_a_post_that_becomes_unpublished_or_broken_is_removed(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md", "2024-06-12-samsung-hbm3e-test.md"])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    path = posts / "2024-06-03-minimum-wage-talks.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\npublished: false\n", 1), encoding="utf-8")
+    summary = build_index(posts, ix)
+    assert (summary.removed, summary.skipped, summary.posts) == (1, 1, 1)
+    assert ids_for(ix, "최저임금") == []
+
+
+def test_a_post_whose_date_categories_or_permalink_changed_is_reindexed(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    path = posts / "2024-06-03-minimum-wage-talks.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - News\n  - 경제\n", "  - 속보\n").replace("---\n", "---\ndate: 2024-06-04\n", 1), encoding="utf-8")
+    assert build_index(posts, ix).updated == 1
+    hit = SearchService(ix).search(SearchRequest(q="최저임금")).hits[0]
+    assert (hit.categories, hit.date) == (["속보"], "2024-06-04")
+    # the site's permalink pattern changes every URL: every post is read again
+    (posts.parent / "_config.yml").write_text("permalink: /news/:year/:title/\n", encoding="utf-8")
+    summary = build_index(posts, ix)
+    assert summary.updated == 1
+    hit = SearchService(ix).search(SearchRequest(q="최저임금")).hits[0]
+    assert hit.url.endswith("/news/2024/minimum-wage-talks/"), hit.url
+
+
+def test_full_rebuilds_into_a_new_generation(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ALL[:5])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    gen = SearchService(ix).store.current()
+    summary = build_index(posts, ix, full=True)
+    assert summary.full and summary.updated == 5
+    assert SearchService(ix).store.current() != gen
+    assert not (ix / gen).exists()  # the old generation is removed after the switch
+
+
+def test_parallel_and_serial_builds_index_the_same_posts(tmp_path: Path) -> None:
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    a = build_index(SAMPLES, serial, procs=1)
+    b = build_index(SAMPLES, parallel, procs=2, full=True)
+    assert (a.posts, a.recovered, a.skipped, a.failed) == (b.posts, b.recovered, b.skipped, b.failed)
+    assert all_ids(serial) == all_ids(parallel)
+    for q in ["동맹", "대통령이", "올림픽 금메달", "HBM3E"]:
+        assert ids_for(serial, q) == ids_for(parallel, q), q
+    # the parallel build's manifest lets the next run skip everything
+    assert build_index(SAMPLES, parallel).unchanged == b.posts
+
+
+# -- a running web app ---------------------------------------------------------------------
+
+
+def test_a_running_web_app_sees_a_post_added_after_it_started(tmp_path: Path) -> None:
+    from sokbo.web import create_app
+
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(ix)}).test_client()
+    assert client.get("/api/search?q=가거도").get_json()["total"] == 0
+    shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+    build_index(posts, ix)  # an incremental run: the same generation, a new commit
+    deadline = time.monotonic() + 5
+    while client.get("/api/search?q=가거도").get_json()["total"] == 0:
+        assert time.monotonic() < deadline, "the app never saw the new post"
+        time.sleep(0.2)
+    build_index(posts, ix, full=True)  # a new generation
+    time.sleep(1.1)
+    assert client.get("/api/search?q=가거도").get_json()["total"] == 1
+    assert client.get("/api/search?q=최저임금").get_json()["total"] == 1
+
+
+# -- one writer at a time ------------------------------------------------------------------
+
+
+def test_two_concurrent_runs_never_corrupt_the_index(tmp_path: Path) -> None:
+    posts = site_with(tmp_path, ALL)
+    ix = tmp_path / "ix"
+    args = [sys.executable, "-m", "sokbo.indexer", "index", str(posts), "--index", str(ix), "--json", "--full"]
+    first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    second = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out1, err1 = first.communicate(timeout=300)
+    out2, err2 = second.communicate(timeout=300)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0, err2
+    assert "waiting for" in err1 + err2
+    posts_count = json.loads(out1)["posts"]
+    assert json.loads(out2)["posts"] == posts_count
+    assert len(all_ids(ix)) == posts_count
+    assert [p.name for p in ix.iterdir() if p.name.startswith("gen-")] == [SearchService(ix).store.current()]
+
+
+# -- kill -9 at several points -------------------------------------------------------------
+
+# Runs `sokbo index` with one function wrapped so that the indexing process is SIGKILLed there.
+CRASHER = textwrap.dedent(
+    """
+    import os, signal, sys
+    point = sys.argv.pop(1)
+    MAIN = os.getpid()
+
+    def die():
+        os.kill(MAIN, signal.SIGKILL)  # from a worker too: it is the main process that dies
+        signal.pause()
+
+    def after(obj, name, nth=1):
+        original = getattr(obj, name)
+        calls = []
+        def wrapper(*args, **kwargs):
+            result = original(*args, **kwargs)
+            calls.append(1)
+            if len(calls) >= nth:
+                die()
+            return result
+        setattr(obj, name, wrapper)
+
+    def before(obj, name, nth=1):
+        original = getattr(obj, name)
+        calls = []
+        def wrapper(*args, **kwargs):
+            calls.append(1)
+            if len(calls) >= nth:
+                die()
+            return original(*args, **kwargs)
+        setattr(obj, name, wrapper)
+
+    import whoosh.index, whoosh.writing
+    import sokbo.search.writer, sokbo.search.store, sokbo.search.service
+    if point == "analysis":       # a worker, in the middle of analysing posts
+        before(sokbo.search.writer, "to_fields", nth=5)
+    elif point == "segment":      # a worker has written its segment, nothing is committed
+        after(whoosh.writing.SegmentWriter, "_finalize_segment")
+    elif point == "toc":          # the new generation's table of contents is half written
+        before(whoosh.index.TOC, "write")
+    elif point == "switch":       # the generation is complete but CURRENT not yet switched
+        before(sokbo.search.store.IndexStore, "_point_to")
+    elif point == "update-commit": # an incremental commit: segment written, no new TOC yet
+        before(whoosh.index.TOC, "write")
+    elif point == "manifest":     # incremental: committed, manifest not yet saved
+        before(sokbo.search.store, "_write_json")
+    from sokbo.indexer.cli import main
+    sys.argv[0] = "sokbo"
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "point, full",
+    [
+        ("analysis", True),
+        ("segment", True),
+        ("toc", True),
+        ("switch", True),
+        ("update-commit", False),
+        ("manifest", False),
+    ],
+)
+def test_kill_9_leaves_the_index_usable_and_the_next_run_repairs(tmp_path: Path, point: str, full: bool) -> None:
+    posts = site_with(tmp_path, ALL[:30])
+    ix = tmp_path / "ix"
+    build_index(posts, ix, procs=1)
+    before_ids = all_ids(ix)
+    assert ids_for(ix, "가거도") == []
+    # the change the killed run was making: one post added, one edited, one deleted
+    shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+    (posts / ALL[0]).unlink()
+    edited = posts / ALL[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n폭풍전야라는 말이 나왔다.\n", encoding="utf-8")
+
+    args = ["index", str(posts), "--index", str(ix), "--procs", "2"] + (["--full"] if full else [])
+    killed = subprocess.run(
+        [sys.executable, "-c", CRASHER, point, *args], capture_output=True, text=True, timeout=300
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    # The index still opens and answers: the old state, or (killed after the commit) the new.
+    ids = all_ids(ix)
+    assert ids in (before_ids, before_ids - {Path(ALL[0]).stem} | {"2024-09-11-gageodo-island-concert"})
+    assert ids_for(ix, "최저임금") or ids_for(ix, "가거도")
+
+    # No lock is left held (by the dead process or an orphaned worker): --no-wait goes ahead.
+    time.sleep(0.5)
+    repair = sokbo("index", str(posts), "--index", str(ix), "--no-wait", "--json")
+    assert repair.returncode == 0, repair.stderr
+    assert all_ids(ix) == before_ids - {Path(ALL[0]).stem} | {"2024-09-11-gageodo-island-concert"}
+    assert ids_for(ix, "가거도") == ["2024-09-11-gageodo-island-concert"]
+    assert ids_for(ix, "폭풍전야") == [Path(ALL[1]).stem]
+    assert not [p for p in ix.iterdir() if p.name.endswith(".tmp")]
+    assert [p.name for p in ix.iterdir() if p.name.startswith("gen-")] == [SearchService(ix).store.current()]
+    if point in ("analysis", "segment", "toc", "switch"):
+        assert "left by an interrupted run" in repair.stderr
+    # and the run after that has nothing left to do
+    again = json.loads(sokbo("index", str(posts), "--index", str(ix), "--json").stdout)
+    assert (again["added"], again["updated"], again["removed"]) == (0, 0, 0)
+
+
+# -- watch mode ----------------------------------------------------------------------------
+
+
+def test_watch_picks_up_an_added_an_edited_and_a_deleted_post(tmp_path: Path) -> None:
+    from sokbo.indexer.site import Site
+    from sokbo.indexer.watch import watch
+
+    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    runs = []
+    stop, ready = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watch, args=(posts, ix, Site(), runs.append), kwargs={"stop": stop, "ready": ready.set})
+    thread.start()
+    try:
+        assert ready.wait(60)
+        service = SearchService(ix)
+
+        def becomes(q: str, expected: list[str]) -> None:
+            deadline = time.monotonic() + 10
+            while True:
+                service._checked = 0.0  # this test polls faster than the app's once a second
+                found = sorted(h.id for h in service.search(SearchRequest(q=q)).hits)
+                if found == expected:
+                    return
+                assert time.monotonic() < deadline, (q, found, [r.line() for r in runs])
+                time.sleep(0.05)
+
+        shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+        becomes("가거도", ["2024-09-11-gageodo-island-concert"])
+        path = posts / "2024-06-03-minimum-wage-talks.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n폭풍전야였다.\n", encoding="utf-8")
+        becomes("폭풍전야", ["2024-06-03-minimum-wage-talks"])
+        path.unlink()
+        becomes("최저임금", [])
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not thread.is_alive()
+    assert all(run.ok for run in runs)
