@@ -211,8 +211,7 @@ class SearchService:
                     writer.delete_by_term("id", doc_id)
                 for post in posts:
                     writer.update_document(**to_fields(post))
-            with gen.ix.searcher() as searcher:
-                count = searcher.doc_count()
+            count = gen.ix.doc_count()  # from the table of contents: no segment is opened
             gen.meta.update({"posts": count, "updated_at": time.time()})
             if manifest is not None:
                 gen.manifest = manifest(gen.manifest)

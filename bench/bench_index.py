@@ -1,0 +1,206 @@
+"""Benchmark: the publishing workflow on the shared corpus (or any _posts folder).
+
+Measured in one run, on a private copy of the posts:
+
+* machine speed: Kiwi's characters/s on a fixed sample of bodies, against the 85k chars/s per
+  thread that the project's brief measured on its reference machine (these machines vary by
+  2x from hour to hour; the ratio lets figures from different runs be compared);
+* a full build (``sokbo index --full``) with 1 process and with 2: wall seconds and posts/s;
+* whole ``sokbo index`` processes (Python start-up and everything else included): after adding
+  1 new post to the up-to-date index (with the time that process spent loading the Korean
+  model), and after touching nothing (checking that the model was not loaded at all);
+* ``sokbo index --watch``: the time from writing a new post file until the watcher has
+  committed it, and until a separate reader's search finds it;
+* the index size on disk.
+
+    python bench/bench_index.py                         # ../shared/corpus/_posts
+    python bench/bench_index.py --posts samples/_posts --no-serial
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_POSTS = ROOT.parent / "shared" / "corpus" / "_posts"
+NEW_POST = ROOT / "samples" / "_posts" / "2024-09-11-gageodo-island-concert.md"
+REFERENCE_KIWI_CHARS_PER_S = 85_000
+"""Kiwi's speed per thread on the brief's reference machine."""
+
+# A whole `sokbo index` process that also reports whether it loaded the Korean model.
+# It also times the model's loading inside that same process.
+RUN_SOKBO = (
+    "import atexit, sys, time\n"
+    "from sokbo.search import analysis\n"
+    "load, original = [], analysis.get_kiwi\n"
+    "def timed():\n"
+    "    if analysis.kiwi_loaded(): return original()\n"
+    "    started = time.perf_counter(); kiwi = original(); load.append(time.perf_counter() - started); return kiwi\n"
+    "analysis.get_kiwi = timed\n"
+    "atexit.register(lambda: print('MODEL_LOADED', 'kiwipiepy' in sys.modules, sum(load), file=sys.stderr))\n"
+    "from sokbo.indexer.cli import main\n"
+    "sys.argv[0] = 'sokbo'\n"
+    "main()\n"
+)
+
+
+def sokbo_process(*args: str) -> tuple[float, float | None, dict]:
+    """Wall seconds of a whole `sokbo index` process, its model loading seconds (None when it
+    did not load the model), and its summary."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", RUN_SOKBO, *args], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"sokbo {' '.join(args)} failed:\n{done.stderr}")
+    flag, seconds = done.stderr.rsplit("MODEL_LOADED ", 1)[1].split()[:2]
+    return wall, float(seconds) if flag == "True" else None, json.loads(done.stdout)
+
+
+def machine_speed(posts_dir: Path) -> float:
+    """Kiwi characters/s (one thread) on about 100 bodies: the machine's speed today."""
+    code = (
+        "import time\n"
+        "from sokbo.indexer.reader import iter_post_files, read_post\n"
+        "from sokbo.indexer.site import Site\n"
+        "from sokbo.search.analysis import get_kiwi\n"
+        f"files = iter_post_files({str(posts_dir)!r})\n"
+        "files = files[:: max(1, len(files) // 100)]\n"
+        "texts = [r.post.body for r in (read_post(f, Site()) for f in files) if r.post]\n"
+        "kiwi = get_kiwi()\n"
+        "kiwi.tokenize(texts[0], z_coda=False)\n"
+        "started = time.perf_counter()\n"
+        "for t in texts: kiwi.tokenize(t, z_coda=False)\n"
+        "print(sum(map(len, texts)) / (time.perf_counter() - started))\n"
+    )
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def watch_latency(posts: Path, index_dir: Path, n: int) -> tuple[list[float], list[float]]:
+    """Seconds from writing a post until `--watch` has committed it / until a reader finds it."""
+    from sokbo.search import SearchRequest, SearchService
+
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "sokbo.indexer", "index", str(posts), "--index", str(index_dir), "--watch", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    committed, found = [], []
+    try:
+        assert watcher.stdout is not None
+        json.loads(watcher.stdout.readline())  # the first run: the folder as it is
+        service = SearchService(index_dir)
+        service.warm_up()  # this reader's own model loading is not the watcher's latency
+        for i in range(n):
+            slug = f"2026-11-25-watch-{i}"
+            text = NEW_POST.read_text(encoding="utf-8").replace("가거도", f"가거도{i}호")
+            started = time.perf_counter()
+            (posts / f"{slug}.md").write_text(text, encoding="utf-8")
+            summary = json.loads(watcher.stdout.readline())
+            committed.append(time.perf_counter() - started)
+            assert summary["added"] == 1, summary
+            while True:
+                service._checked = 0.0  # poll the index now, not on the app's once-a-second tick
+                if any(h.id == slug for h in service.search(SearchRequest(q=f"가거도{i}호")).hits):
+                    break
+                time.sleep(0.005)
+            found.append(time.perf_counter() - started)
+            time.sleep(0.3)
+    finally:
+        watcher.terminate()
+        watcher.wait(10)
+    return committed, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=Path, default=DEFAULT_POSTS)
+    parser.add_argument("--no-serial", action="store_true", help="skip the 1-process full build (the slowest part)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each whole-process measurement")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    if not args.posts.is_dir():
+        sys.exit(f"no posts folder at {args.posts}")
+
+    from sokbo.search import SearchService
+
+    results: dict[str, object] = {"posts_dir": str(args.posts)}
+    work = Path(tempfile.mkdtemp(prefix="sokbo-bench-index-"))
+    try:
+        posts = work / "site" / "_posts"
+        shutil.copytree(args.posts, posts)
+
+        speed = machine_speed(posts)
+        factor = speed / REFERENCE_KIWI_CHARS_PER_S
+        results.update(kiwi_chars_per_s=round(speed), speed_vs_reference=round(factor, 2))
+        print(f"machine: Kiwi {speed:,.0f} chars/s = {factor:.2f}x the reference machine's 85k chars/s")
+
+        builds = [2] if args.no_serial else [2, 1]
+        for procs in builds:
+            ix = work / f"ix-{procs}"
+            wall, loaded, summary = sokbo_process("index", str(posts), "--index", str(ix), "--full", "--procs", str(procs), "--json")
+            rate = summary["posts"] / wall
+            results[f"full_build_{procs}proc_s"] = round(wall, 1)
+            results[f"full_build_{procs}proc_posts_per_s"] = round(rate, 1)
+            print(
+                f"full build, {procs} process{'es' if procs > 1 else ''}: {wall:6.1f} s wall, {rate:5.1f} posts/s "
+                f"({summary['posts']} posts; {wall * factor:.1f} s at the reference speed)"
+            )
+        if not args.no_serial:
+            speedup = results["full_build_1proc_s"] / results["full_build_2proc_s"]  # type: ignore[operator]
+            results["parallel_speedup"] = round(speedup, 2)
+            print(f"2 processes vs 1: {speedup:.2f}x faster")
+        ix = work / "ix-2"
+        size = SearchService(ix).store.size_bytes()
+        results["index_mb"] = round(size / 1e6, 1)
+        print(f"index size: {size / 1e6:.1f} MB")
+
+        unchanged = []
+        for _ in range(args.repeat):
+            wall, loaded, summary = sokbo_process("index", str(posts), "--index", str(ix), "--json")
+            assert summary["unchanged"] == summary["posts"] and loaded is None, (summary, loaded)
+            unchanged.append(wall)
+        one_new, loads = [], []
+        for i in range(args.repeat):
+            shutil.copy(NEW_POST, posts / f"2026-11-25-bench-{i}.md")
+            wall, loaded, summary = sokbo_process("index", str(posts), "--index", str(ix), "--json")
+            assert summary["added"] == 1 and loaded is not None, summary
+            one_new.append(wall)
+            loads.append(loaded)
+        load = statistics.median(loads)
+        results["nothing_changed_s"] = round(statistics.median(unchanged), 2)
+        results["one_new_post_s"] = round(statistics.median(one_new), 2)
+        results["one_new_post_model_load_s"] = round(load, 2)
+        print(
+            f"`sokbo index`, nothing changed (whole process, model not loaded): median {statistics.median(unchanged):.2f} s "
+            f"of {', '.join(f'{t:.2f}' for t in unchanged)}"
+        )
+        print(
+            f"`sokbo index`, 1 new post (whole process, model loaded): median {statistics.median(one_new):.2f} s "
+            f"of {', '.join(f'{t:.2f}' for t in one_new)}; of which loading the model {load:.2f} s"
+        )
+
+        committed, found = watch_latency(posts, ix, max(5, args.repeat))
+        results["watch_commit_s"] = {"median": round(statistics.median(committed), 3), "max": round(max(committed), 3)}
+        results["watch_found_s"] = {"median": round(statistics.median(found), 3), "max": round(max(found), 3)}
+        print(
+            f"--watch, new post written -> committed: median {statistics.median(committed):.3f} s, max {max(committed):.3f} s; "
+            f"-> found by a reader: median {statistics.median(found):.3f} s, max {max(found):.3f} s\n"
+            f"  (each: {', '.join(f'{t:.2f}' for t in found)})"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
