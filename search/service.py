@@ -1,6 +1,7 @@
 """SearchService: the one entry point to sokbo's index, for the indexer, the web app and the CLI.
 
-A query goes: :func:`~sokbo.search.query.parse` → Whoosh query → the docnums it matches →
+A query goes: :func:`~sokbo.search.query.parse` → Whoosh query → the docnums it matches
+(:func:`~sokbo.search.matching.matched_docs`) →
 facet filters and counts over per-document columns (:class:`IndexView`) → the ranked page →
 snippets → :class:`SearchResponse`, whose :meth:`~SearchResponse.as_dict` is the JSON body.
 """
@@ -19,6 +20,7 @@ from . import query as squery
 from .analysis import get_kiwi
 from .document import Post
 from .facets import FACETS, FacetValue
+from .matching import matched_docs
 from .request import SearchRequest
 from .schema import split_categories, to_fields
 from .snippets import highlight, snippet
@@ -285,11 +287,11 @@ class SearchService:
         parsed = squery.parse(request.q)
         q = squery.build(parsed)
         partial = False
-        matched = view.live if q is None else frozenset(searcher.docs_for_query(q))
+        matched = view.live if q is None else frozenset(matched_docs(q, searcher))
         if q is not None and not matched and len(parsed.clauses) > 1:
             q = squery.build(parsed, any_clause=True)
             if q is not None:
-                matched = frozenset(searcher.docs_for_query(q))
+                matched = frozenset(matched_docs(q, searcher))
                 partial = bool(matched)
 
         allowed = {f.name: f.allowed(view, request) for f in FACETS}
@@ -306,7 +308,10 @@ class SearchService:
         if not final:
             page = []  # (an empty filter set would mean "no filter" to Whoosh)
         elif q is not None and request.sort == "relevance":
-            results = searcher.search(q, filter=set(final), limit=start + request.per_page)
+            # Without a category or date filter, final is every match: passing no filter lets
+            # Whoosh skip posting blocks that cannot reach the top (a filter disables that).
+            allow = None if len(final) == len(matched) else set(final)
+            results = searcher.search(q, filter=allow, limit=start + request.per_page)
             page = [(hit.docnum, round(hit.score, 4)) for hit in results[start : start + request.per_page]]
         else:
             ordered = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
