@@ -61,23 +61,36 @@ class _Evaluator:
         return set(self.searcher.docs_for_query(q))  # anything else: Whoosh's own
 
     def phrase(self, field: str, words: list[str]) -> set[int]:
-        """Documents with ``words`` at consecutive positions: the documents that have all of
-        them (set intersection), then positions read for those documents only."""
+        """Documents with ``words`` at consecutive positions.
+
+        The candidates are the documents that have every word (set intersection); positions
+        are then read word by word, rarest first, each time only for the documents that still
+        have a place where the phrase could start.
+        """
         candidates = self.docs(wq.And([wq.Term(field, w) for w in dict.fromkeys(words)]))
         if not candidates or len(words) == 1:
             return candidates
+        order = sorted(range(len(words)), key=lambda i: len(self.term(field, words[i])))
         found: set[int] = set()
         ordered = sorted(candidates)
         for reader, offset in self.leaves:
             end = offset + reader.doc_count_all()
-            local = [d - offset for d in ordered if offset <= d < end]
-            if not local:
-                continue
-            positions = [_positions(reader, field, w, local) for w in words]
-            for d in local:
-                first, *rest = (p.get(d, ()) for p in positions)
-                if any(all(start + i in later for i, later in enumerate(rest, 1)) for start in first):
-                    found.add(d + offset)
+            docs = [d - offset for d in ordered if offset <= d < end]
+            starts: dict[int, set[int]] = {}
+            for n, i in enumerate(order):
+                positions = _positions(reader, field, words[i], docs)
+                narrowed: dict[int, set[int]] = {}
+                for d in docs:
+                    here = {p - i for p in positions.get(d, ())}
+                    if n:
+                        here &= starts[d]
+                    if here:
+                        narrowed[d] = here
+                starts = narrowed
+                docs = sorted(starts)
+                if not docs:
+                    break
+            found.update(d + offset for d in docs)
         return found
 
     def term(self, field: str, text: str) -> set[int]:
@@ -92,9 +105,9 @@ class _Evaluator:
         return found
 
 
-def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int, frozenset[int]]:
+def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int, list[int]]:
     """Positions of ``word`` in each of ``docs`` (ascending, in this segment's numbering)."""
-    out: dict[int, frozenset[int]] = {}
+    out: dict[int, list[int]] = {}
     if (field, word) not in reader:
         return out
     matcher = reader.postings(field, word)
@@ -106,7 +119,7 @@ def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int,
             if not matcher.is_active():
                 break
         if matcher.id() == d:
-            out[d] = frozenset(matcher.value_as("positions"))
+            out[d] = matcher.value_as("positions")
     return out
 
 
