@@ -29,11 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTS = ROOT.parent / "shared" / "corpus" / "_posts"
 NEW_POST = ROOT / "samples" / "_posts" / "2024-09-11-gageodo-island-concert.md"
-REFERENCE_KIWI_CHARS_PER_S = 85_000
-"""Kiwi's speed per thread on the brief's reference machine."""
 
 # A whole `sokbo index` process that also reports whether it loaded the Korean model.
 # It also times the model's loading inside that same process.
@@ -62,25 +62,6 @@ def sokbo_process(*args: str) -> tuple[float, float | None, dict]:
         raise SystemExit(f"sokbo {' '.join(args)} failed:\n{done.stderr}")
     flag, seconds = done.stderr.rsplit("MODEL_LOADED ", 1)[1].split()[:2]
     return wall, float(seconds) if flag == "True" else None, json.loads(done.stdout)
-
-
-def machine_speed(posts_dir: Path) -> float:
-    """Kiwi characters/s (one thread) on about 100 bodies: the machine's speed today."""
-    code = (
-        "import time\n"
-        "from sokbo.indexer.reader import iter_post_files, read_post\n"
-        "from sokbo.indexer.site import Site\n"
-        "from sokbo.search.analysis import get_kiwi\n"
-        f"files = iter_post_files({str(posts_dir)!r})\n"
-        "files = files[:: max(1, len(files) // 100)]\n"
-        "texts = [r.post.body for r in (read_post(f, Site()) for f in files) if r.post]\n"
-        "kiwi = get_kiwi()\n"
-        "kiwi.tokenize(texts[0], z_coda=False)\n"
-        "started = time.perf_counter()\n"
-        "for t in texts: kiwi.tokenize(t, z_coda=False)\n"
-        "print(sum(map(len, texts)) / (time.perf_counter() - started))\n"
-    )
-    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
 def watch_latency(posts: Path, index_dir: Path, n: int) -> tuple[list[float], list[float]]:
