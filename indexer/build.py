@@ -23,14 +23,14 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sokbo.search import Post, SearchService
 
 from .check import duplicate_ids
-from .problems import Problem
+from .problems import Problem, Tally
 from .reader import iter_post_files, read_post
 from .site import Site
 
@@ -39,26 +39,17 @@ PARALLEL_FROM = 200
 
 
 @dataclass
-class IndexSummary:
+class IndexSummary(Tally):
     """What one ``sokbo index`` run did."""
 
     posts: int = 0
     added: int = 0
     updated: int = 0
     removed: int = 0
-    recovered: int = 0
-    skipped: int = 0
-    failed: int = 0
     unchanged: int = 0
     full: bool = False
     """Whether this run rebuilt the index from scratch (a new generation)."""
     seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Every post was indexed (some possibly recovered): the CLI's exit code 0."""
-        return self.failed == 0
 
     def line(self) -> str:
         """The one-line summary printed after a run."""
@@ -69,18 +60,18 @@ class IndexSummary:
         )
 
     def as_dict(self) -> dict[str, Any]:
+        counts = self.counts()
+        problems = counts.pop("problems")
         return {
             "posts": self.posts,
             "added": self.added,
             "updated": self.updated,
             "removed": self.removed,
-            "recovered": self.recovered,
-            "skipped": self.skipped,
-            "failed": self.failed,
+            **counts,
             "unchanged": self.unchanged,
             "full": self.full,
             "seconds": round(self.seconds, 3),
-            "problems": [p.as_dict() for p in self.problems],
+            "problems": problems,
         }
 
 
@@ -93,24 +84,11 @@ def read_posts(
     """Read each file into a Post, recording problems, skips and failures in ``summary``."""
     for path in files:
         result = read_post(path, site)
-        _count(summary, result.problems, result.post is not None, result.recovered, result.skipped, path)
+        summary.record(path, result.problems, result.post is not None, result.recovered, result.skipped)
         if result.post is not None:
             yield result.post
         if on_file is not None:
             on_file(path)
-
-
-def _count(
-    summary: IndexSummary, problems: list[Problem], read: bool, recovered: bool, skipped: str | None, path: Path
-) -> None:
-    summary.problems.extend(problems)
-    if read:
-        summary.recovered += recovered
-    elif skipped:
-        summary.skipped += 1
-        summary.problems.append(Problem(str(path), None, f"not indexed: {skipped}", "warning"))
-    else:
-        summary.failed += 1
 
 
 def default_procs(n_posts: int) -> int:
@@ -252,7 +230,7 @@ def build_index(
         indexed: dict[str, FileState] = {} if summary.full else dict(plan.kept)
 
         def on_report(report: FileRead) -> None:
-            _count(summary, report.problems, report.post_id is not None, report.recovered, report.skipped, report.pending.path)
+            summary.record(report.pending.path, report.problems, report.post_id is not None, report.recovered, report.skipped)
             if report.post_id is not None:
                 indexed[report.pending.rel] = report.pending.state
             if on_file is not None:

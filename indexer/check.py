@@ -7,11 +7,11 @@ cheap enough for a pre-commit or ``post-receive`` hook. Nothing here imports the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem
+from .problems import Problem, Tally
 from .reader import iter_post_files, read_post
 from .site import Site
 
@@ -19,22 +19,13 @@ __all__ = ["CheckReport", "check_posts", "duplicate_ids", "format_problem"]
 
 
 @dataclass
-class CheckReport:
+class CheckReport(Tally):
     """What ``sokbo check`` found: counts like :class:`~sokbo.indexer.build.IndexSummary`'s."""
 
     files: int = 0
     """Post files read."""
     posts: int = 0
     """Posts that ``sokbo index`` would index (some possibly recovered)."""
-    recovered: int = 0
-    skipped: int = 0
-    failed: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Every post can be indexed (warnings allowed): the CLI's exit code 0."""
-        return self.failed == 0
 
     def line(self) -> str:
         """The one-line summary printed after a check."""
@@ -45,15 +36,9 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, Any]:
         """The report for ``--json``: the counts, ``ok`` and every problem."""
-        return {
-            "files": self.files,
-            "posts": self.posts,
-            "recovered": self.recovered,
-            "skipped": self.skipped,
-            "failed": self.failed,
-            "ok": self.ok,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+        counts = self.counts()
+        problems = counts.pop("problems")
+        return {"files": self.files, "posts": self.posts, **counts, "ok": self.ok, "problems": problems}
 
 
 def format_problem(problem: Problem) -> str:
@@ -96,16 +81,10 @@ def check_posts(posts_dir: Path | str, site: Site | None = None) -> CheckReport:
     readable: set[str] = set()
     for path in files:
         result = read_post(path, site)
-        report.problems.extend(result.problems)
+        report.record(path, result.problems, result.post is not None, result.recovered, result.skipped)
         if result.post is not None:
             report.posts += 1
-            report.recovered += result.recovered
             readable.add(str(path))
-        elif result.skipped:
-            report.skipped += 1
-            report.problems.append(Problem(str(path), None, f"not indexed: {result.skipped}", "warning"))
-        else:
-            report.failed += 1
     for problem in duplicate_ids(files):
         report.problems.append(problem)
         if problem.path in readable:

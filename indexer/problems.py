@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
 
 Severity = Literal["warning", "error"]
 
@@ -33,3 +34,38 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+@dataclass
+class Tally:
+    """What reading a folder of posts gave: counts and every problem (for index and check)."""
+
+    recovered: int = 0
+    skipped: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Every post could be indexed (some possibly recovered): exit code 0."""
+        return self.failed == 0
+
+    def record(self, path: Path, problems: list[Problem], read: bool, recovered: bool, skipped: str | None) -> None:
+        """Count one file: read (perhaps recovered), skipped on purpose, or failed."""
+        self.problems.extend(problems)
+        if read:
+            self.recovered += recovered
+        elif skipped:
+            self.skipped += 1
+            self.problems.append(Problem(str(path), None, f"not indexed: {skipped}", "warning"))
+        else:
+            self.failed += 1
+
+    def counts(self) -> dict[str, Any]:
+        """The tally in ``--json`` output."""
+        return {
+            "recovered": self.recovered,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "problems": [p.as_dict() for p in self.problems],
+        }

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from whoosh import query as wq
+
 from . import query as squery
 from .analysis import get_kiwi
 from .document import Post
@@ -308,11 +310,7 @@ class SearchService:
         if not final:
             page = []  # (an empty filter set would mean "no filter" to Whoosh)
         elif q is not None and request.sort == "relevance":
-            # Without a category or date filter, final is every match: passing no filter lets
-            # Whoosh skip posting blocks that cannot reach the top (a filter disables that).
-            allow = None if len(final) == len(matched) else set(final)
-            results = searcher.search(q, filter=allow, limit=start + request.per_page)
-            page = [(hit.docnum, round(hit.score, 4)) for hit in results[start : start + request.per_page]]
+            page = _top(searcher, q, final, len(final) == len(matched), start, request.per_page)
         else:
             ordered = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
             page = [(d, None) for d in ordered[start : start + request.per_page]]
@@ -368,6 +366,27 @@ class SearchService:
             "built_at": meta.get("built_at"),
             "updated_at": meta.get("updated_at", meta.get("built_at")),
         }
+
+
+def _top(searcher: Any, q: Any, final: frozenset[int], unfiltered: bool, start: int, per_page: int) -> list[tuple[int, float | None]]:
+    """The ranked page: ``(docnum, score)`` of hits ``start`` to ``start + per_page``.
+
+    Without a category or date filter (``final`` is every match) no filter is passed, so
+    Whoosh can skip posting blocks that cannot reach the top (a filter makes it score every
+    match). Exclusions are ranked by their positive side (the same scores) filtered to
+    ``final``: Whoosh 2.7.4's AndNot matcher, on long posting lists, returns some excluded
+    documents and can raise IndexError while skipping blocks (both seen on the corpus). Should
+    block skipping fail on another shape, the page is ranked again by the plain walk.
+    """
+    if isinstance(q, wq.AndNot):
+        q, unfiltered = q.a, False
+    limit = start + per_page
+    allow = None if unfiltered else set(final)
+    try:
+        results = searcher.search(q, filter=allow, limit=limit)
+    except IndexError:
+        results = searcher.search(q, filter=allow, limit=limit, optimize=False)
+    return [(hit.docnum, round(hit.score, 4)) for hit in results[start:limit]]
 
 
 def _as_post(post: Post) -> tuple[Post, Post]:

@@ -12,6 +12,17 @@ SAMPLES = ROOT / "samples" / "_posts"
 CORPUS = ROOT.parent / "shared" / "corpus" / "_posts"
 
 
+def copy_posts(tmp_path: Path, names: list[str]) -> Path:
+    """A site folder in ``tmp_path`` whose ``_posts`` holds copies of these sample posts."""
+    import shutil
+
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    for name in names:
+        shutil.copy(SAMPLES / name, posts / name)
+    return posts
+
+
 def corpus_or_skip() -> Path:
     """The shared corpus of 5,996 real posts, or a clean skip where it is absent."""
     if not CORPUS.is_dir():

@@ -17,20 +17,12 @@ from click.testing import CliRunner
 
 from sokbo.indexer.cli import cli
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_posts
 
 
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def copy_posts(tmp_path: Path, names: list[str]) -> Path:
-    posts = tmp_path / "site" / "_posts"
-    posts.mkdir(parents=True)
-    for name in names:
-        shutil.copy(SAMPLES / name, posts / name)
-    return posts
 
 
 def test_index_reports_problems_with_file_and_line(runner: CliRunner, tmp_path: Path) -> None:

@@ -105,3 +105,35 @@ def test_a_noun_with_a_particle_attached_finds_its_post(corpus_service, corpus_p
         assert post.id in search(service, noun, **{"from": day, "to": day}), (post.path, noun)
         checked += 1
     assert checked >= 30
+
+
+def test_every_kind_of_query_answers_and_matches_whooshs_own_matching(corpus_service, corpus_posts) -> None:
+    """Real posting lists span many blocks: the set-based matching must still equal Whoosh's,
+    and ranking (with and without filters, exclusions, phrases, pages) must never fail."""
+    from sokbo.search import query as squery
+    from sokbo.search.matching import matched_docs
+
+    from .test_matching import whoosh_reference
+
+    service, _ = corpus_service
+    word = re.compile(r"[가-힣A-Za-z0-9]{2,}")
+    rng = random.Random(5)
+    queries: list[dict[str, str]] = [{"q": "있습니다"}, {"q": "있습니다 -기자"}, {"q": '"수 있는"'}, {"q": "-있습니다"}]
+    for post in sample(corpus_posts, 25, seed=5):
+        title, body = word.findall(post.title) or ["뉴스"], word.findall(post.body[:1500]) or ["뉴스"]
+        run = post.body.split()
+        i = rng.randrange(max(1, len(run) - 3))
+        queries += [
+            {"q": f"{rng.choice(title)} -{rng.choice(body)}"},
+            {"q": f"{rng.choice(title)} OR {rng.choice(body)}", "page": "2"},
+            {"q": '"' + " ".join(run[i : i + 3]) + '"'},
+            {"q": rng.choice(body), "category": post.categories[0] if post.categories else ""},
+        ]
+    searcher, _view = service._searcher()
+    for params in queries:
+        request = SearchRequest.from_params({k: [v] for k, v in params.items() if v})
+        response = service.search(request)
+        assert response.total >= len(response.hits), params
+        q = squery.build(squery.parse(params["q"]))
+        if q is not None:
+            assert matched_docs(q, searcher) == whoosh_reference(q, searcher), params

@@ -1,4 +1,9 @@
-"""matched_docs gives exactly the documents Whoosh's own matchers give, deletions included."""
+"""matched_docs gives exactly the documents Whoosh's own matchers give, deletions included.
+
+Except for one bug of Whoosh 2.7.4 that it fixes: on long posting lists, Whoosh's AndNot matcher
+returns some documents that the excluded part matches (found on the corpus: "시럽 -지원" gave a
+post containing 지원). So an exclusion's reference is Whoosh's two sides, subtracted.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,15 @@ QUERIES = [
 ]
 
 
+def whoosh_reference(q, searcher) -> set[int]:
+    """What Whoosh's own matchers match, with AndNot done as a set difference."""
+    from whoosh import query as wq
+
+    if isinstance(q, wq.AndNot):
+        return whoosh_reference(q.a, searcher) - whoosh_reference(q.b, searcher)
+    return set(searcher.docs_for_query(q))
+
+
 def assert_same(index_dir: Path) -> None:
     service = SearchService(index_dir)
     searcher, _view = service._searcher()
@@ -31,7 +45,7 @@ def assert_same(index_dir: Path) -> None:
             q = squery.build(parsed, any_clause=any_clause)
             if q is None:
                 continue
-            assert matched_docs(q, searcher) == set(searcher.docs_for_query(q)), (text, any_clause)
+            assert matched_docs(q, searcher) == whoosh_reference(q, searcher), (text, any_clause)
 
 
 def test_matches_whooshs_own_matchers_on_the_samples(sample_index: Path) -> None:

@@ -24,17 +24,9 @@ import pytest
 from sokbo.indexer.build import build_index
 from sokbo.search import SearchRequest, SearchService
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, copy_posts
 
 ALL = sorted(p.name for p in SAMPLES.glob("*.md"))
-
-
-def site_with(tmp_path: Path, names: list[str]) -> Path:
-    posts = tmp_path / "site" / "_posts"
-    posts.mkdir(parents=True)
-    for name in names:
-        shutil.copy(SAMPLES / name, posts / name)
-    return posts
 
 
 def ids_for(index_dir: Path, q: str) -> list[str]:
@@ -56,7 +48,7 @@ def sokbo(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
 
 
 def test_add_edit_delete_and_rename_are_each_reflected(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md", "2024-06-12-samsung-hbm3e-test.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md", "2024-06-12-samsung-hbm3e-test.md"])
     ix = tmp_path / "ix"
     first = build_index(posts, ix)
     assert first.full and first.added == 2
@@ -94,7 +86,7 @@ def test_add_edit_delete_and_rename_are_each_reflected(tmp_path: Path) -> None:
 
 
 def test_a_touched_but_unchanged_post_is_not_reanalysed(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
     ix = tmp_path / "ix"
     build_index(posts, ix)
     path = posts / "2024-06-03-minimum-wage-talks.md"
@@ -104,7 +96,7 @@ def test_a_touched_but_unchanged_post_is_not_reanalysed(tmp_path: Path) -> None:
 
 
 def test_moving_a_post_between_folders_keeps_its_id(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
     ix = tmp_path / "ix"
     build_index(posts, ix)
     (posts / "economy").mkdir()
@@ -115,7 +107,7 @@ def test_moving_a_post_between_folders_keeps_its_id(tmp_path: Path) -> None:
 
 
 def test_a_post_that_becomes_unpublished_or_broken_is_removed(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md", "2024-06-12-samsung-hbm3e-test.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md", "2024-06-12-samsung-hbm3e-test.md"])
     ix = tmp_path / "ix"
     build_index(posts, ix)
     path = posts / "2024-06-03-minimum-wage-talks.md"
@@ -126,7 +118,7 @@ def test_a_post_that_becomes_unpublished_or_broken_is_removed(tmp_path: Path) ->
 
 
 def test_a_post_whose_date_categories_or_permalink_changed_is_reindexed(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
     ix = tmp_path / "ix"
     build_index(posts, ix)
     path = posts / "2024-06-03-minimum-wage-talks.md"
@@ -144,7 +136,7 @@ def test_a_post_whose_date_categories_or_permalink_changed_is_reindexed(tmp_path
 
 
 def test_full_rebuilds_into_a_new_generation(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ALL[:5])
+    posts = copy_posts(tmp_path, ALL[:5])
     ix = tmp_path / "ix"
     build_index(posts, ix)
     gen = SearchService(ix).store.current()
@@ -172,7 +164,7 @@ def test_parallel_and_serial_builds_index_the_same_posts(tmp_path: Path) -> None
 def test_a_running_web_app_sees_a_post_added_after_it_started(tmp_path: Path) -> None:
     from sokbo.web import create_app
 
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
     ix = tmp_path / "ix"
     build_index(posts, ix)
     client = create_app({"TESTING": True, "INDEX_DIR": str(ix)}).test_client()
@@ -193,7 +185,7 @@ def test_a_running_web_app_sees_a_post_added_after_it_started(tmp_path: Path) ->
 
 
 def test_two_concurrent_runs_never_corrupt_the_index(tmp_path: Path) -> None:
-    posts = site_with(tmp_path, ALL)
+    posts = copy_posts(tmp_path, ALL)
     ix = tmp_path / "ix"
     args = [sys.executable, "-m", "sokbo.indexer", "index", str(posts), "--index", str(ix), "--json", "--full"]
     first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -277,7 +269,7 @@ CRASHER = textwrap.dedent(
     ],
 )
 def test_kill_9_leaves_the_index_usable_and_the_next_run_repairs(tmp_path: Path, point: str, full: bool) -> None:
-    posts = site_with(tmp_path, ALL[:30])
+    posts = copy_posts(tmp_path, ALL[:30])
     ix = tmp_path / "ix"
     build_index(posts, ix, procs=1)
     before_ids = all_ids(ix)
@@ -322,7 +314,7 @@ def test_watch_picks_up_an_added_an_edited_and_a_deleted_post(tmp_path: Path) ->
     from sokbo.indexer.site import Site
     from sokbo.indexer.watch import watch
 
-    posts = site_with(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
     ix = tmp_path / "ix"
     runs = []
     stop, ready = threading.Event(), threading.Event()
