@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=None, help="build processes (default: sokbo's choice)")
     parser.add_argument("--index", type=Path, help="reuse this index dir and skip the build")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--threads", type=int, help="waitress threads of the server (default: sokbo serve's)")
     args = parser.parse_args()
     if not args.posts.is_dir():
         sys.exit(f"no posts folder at {args.posts}")
@@ -168,7 +169,8 @@ def main() -> None:
     port = free_port()
     env = dict(os.environ, SOKBO_INDEX=str(index_dir))
     server = subprocess.Popen(
-        [sys.executable, "-m", "sokbo.indexer", "serve", "--port", str(port)],
+        [sys.executable, "-m", "sokbo.indexer", "serve", "--port", str(port)]
+        + (["--threads", str(args.threads)] if args.threads else []),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
