@@ -136,6 +136,8 @@ class Plan:
     pending: list[Pending]
     kept: dict[str, FileState]
     """Files unchanged since the last run, by relative path."""
+    every: list[Pending]
+    """Every file that can be indexed (pending or kept), in order: what a full build reads."""
     gone: dict[str, FileState]
     """Files in the manifest that are gone or changed: their old ids may have to go."""
     duplicates: list[Problem]
@@ -150,7 +152,7 @@ def plan_run(files: list[Path], root: Path, manifest: dict[str, Any], site: Site
     """
     same_site = manifest.get("version") == MANIFEST_VERSION and manifest.get("site") == _site_key(site)
     known = {rel: FileState(*entry) for rel, entry in manifest.get("files", {}).items()}
-    plan = Plan([], {}, {}, duplicate_ids(files))
+    plan = Plan([], {}, [], {}, duplicate_ids(files))
     duplicates = {problem.path for problem in plan.duplicates}
     prefix = len(str(root).rstrip(os.sep)) + 1  # files are under root: slicing is what
     for path in files:                           # pathlib's relative_to costs 40 µs to do
@@ -162,17 +164,19 @@ def plan_run(files: list[Path], root: Path, manifest: dict[str, Any], site: Site
             stat = path.stat()
             if same_site and old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 plan.kept[rel] = old
+                plan.every.append(Pending(path, rel, old))
                 continue
             digest = hashlib.sha1(path.read_bytes()).hexdigest()
         except OSError:
             digest, stat = "", None  # reading it will report the problem
         state = FileState(path.stem, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0, digest)
+        plan.every.append(Pending(path, rel, state))
         if same_site and old and old.sha1 == digest and old.id == path.stem:
             plan.kept[rel] = state  # touched, not changed
             continue
         if old:
             plan.gone[rel] = old
-        plan.pending.append(Pending(path, rel, state))
+        plan.pending.append(plan.every[-1])
     plan.gone.update(known)  # files that are no longer there
     return plan
 
@@ -221,11 +225,9 @@ def build_index(
         summary.full = full or not usable or (
             len(plan.pending) >= PARALLEL_FROM and len(plan.pending) > len(files) / 2
         )
-        if summary.full:
-            plan = plan_run(files, posts_dir, {}, site)  # every file is pending
-            summary.problems, summary.failed = list(plan.duplicates), len(plan.duplicates)
+        todo = plan.every if summary.full else plan.pending
         if on_plan is not None:
-            on_plan(len(plan.pending))
+            on_plan(len(todo))
 
         indexed: dict[str, FileState] = {} if summary.full else dict(plan.kept)
 
@@ -236,7 +238,7 @@ def build_index(
             if on_file is not None:
                 on_file(report.pending.path)
 
-        def new_manifest(_old: dict[str, Any] | None = None) -> dict[str, Any]:
+        def new_manifest() -> dict[str, Any]:
             return {
                 "version": MANIFEST_VERSION,
                 "site": _site_key(site),
@@ -245,20 +247,19 @@ def build_index(
             }
 
         if summary.full:
-            workers = procs or default_procs(len(plan.pending))
             summary.posts = service.rebuild(
-                plan.pending,
+                todo,
                 _Reader(site),
-                procs=workers,
+                procs=procs or default_procs(len(todo)),
                 on_report=on_report,
                 meta={"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink},
                 manifest=new_manifest,
                 notify=notify,
             )
-        elif plan.pending or plan.gone:
+        elif todo or plan.gone:
             read = _Reader(site)
             posts = []
-            for pending in plan.pending:
+            for pending in todo:
                 post, report = read(pending)
                 on_report(report)
                 if post is not None:

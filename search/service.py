@@ -199,15 +199,15 @@ class SearchService:
         posts: Iterable[Post],
         delete_ids: Iterable[str] = (),
         *,
-        manifest: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        manifest: Callable[[], dict[str, Any]] | None = None,
         wait: bool = False,
         notify: Notify | None = None,
     ) -> int:
         """Replace or add ``posts`` (by id) and remove ``delete_ids`` in the live generation.
 
-        One Whoosh commit at the end: readers see all of the change or none of it. The
-        manifest function gets the current manifest and returns the new one, saved after the
-        commit. Returns the number of posts in the index afterwards.
+        One Whoosh commit at the end: readers see all of the change or none of it.
+        ``manifest()`` is called after the last post and saved after the commit. Returns the
+        number of posts in the index afterwards.
         """
         with self.store.edit_live(wait=wait, notify=notify or _quiet) as gen:
             with gen.ix.writer(limitmb=LIMIT_MB) as writer:  # commits at the end, cancels on an exception
@@ -218,7 +218,7 @@ class SearchService:
             count = gen.ix.doc_count()  # from the table of contents: no segment is opened
             gen.meta.update({"posts": count, "updated_at": time.time()})
             if manifest is not None:
-                gen.manifest = manifest(gen.manifest)
+                gen.manifest = manifest()
         self._checked = 0.0
         return count
 
