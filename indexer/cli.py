@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,9 @@ def stats_command(index_dir: Path, as_json: bool) -> None:
     click.echo(f"posts:      {stats['posts']} from {stats['first_date']} to {stats['last_date']}")
     top = ", ".join(f"{c} {n}" for c, n in list(stats["categories"].items())[:10])
     click.echo(f"categories: {len(stats['categories'])} ({top})")
+    for label, key in (("built:", "built_at"), ("updated:", "updated_at")):
+        if stats.get(key):
+            click.echo(f"{label:<11} {time.strftime('%Y-%m-%d %H:%M:%S %z', time.localtime(stats[key]))}")
 
 
 @cli.command("check")

@@ -100,6 +100,22 @@ def test_stats(runner: CliRunner, sample_index: Path) -> None:
     result = runner.invoke(cli, ["stats", "--index", str(sample_index), "--json"])
     stats = json.loads(result.stdout)
     assert stats["posts"] == 54 and stats["generation"].startswith("gen-")
+    assert stats["updated_at"] >= stats["built_at"] > 0
+
+
+def test_stats_shows_the_last_update_after_an_incremental_run(runner: CliRunner, tmp_path: Path) -> None:
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = str(tmp_path / "ix")
+    runner.invoke(cli, ["index", str(posts), "--index", ix])
+    built = json.loads(runner.invoke(cli, ["stats", "--index", ix, "--json"]).stdout)
+    time.sleep(0.05)
+    shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+    runner.invoke(cli, ["index", str(posts), "--index", ix])
+    after = json.loads(runner.invoke(cli, ["stats", "--index", ix, "--json"]).stdout)
+    assert after["posts"] == 2 and after["generation"] == built["generation"]
+    assert after["built_at"] == built["built_at"] < after["updated_at"]
+    text = runner.invoke(cli, ["stats", "--index", ix]).stdout
+    assert "built:" in text and "updated:" in text
 
 
 def free_port() -> int:
