@@ -107,7 +107,13 @@ def index_command(
 
         click.echo(f"sokbo: watching {posts_dir} (Ctrl+C to stop)", err=True)
         try:
-            watch_folder(posts_dir, index_dir, site, report)
+            watch_folder(
+                posts_dir,
+                index_dir,
+                site,
+                report,
+                on_error=lambda error: click.echo(f"sokbo: this run failed, watching on: {error}", err=True),
+            )
         except KeyboardInterrupt:
             pass
         return

@@ -49,8 +49,14 @@ def watch(
     *,
     stop: threading.Event | None = None,
     ready: Callable[[], None] | None = None,
+    on_error: Callable[[Exception], None] | None = None,
 ) -> None:
-    """Index ``posts_dir`` now, then again after every change, until ``stop`` is set (or Ctrl+C)."""
+    """Index ``posts_dir`` now, then again after every change, until ``stop`` is set (or Ctrl+C).
+
+    A run that fails (the disk is full, the index folder was removed) is passed to
+    ``on_error`` and the watch goes on: the next change tries again. Without ``on_error``
+    it raises.
+    """
     from watchdog.observers import Observer
 
     stop = stop or threading.Event()
@@ -69,7 +75,14 @@ def watch(
             while time.monotonic() - changes.last < QUIET_SECONDS:
                 time.sleep(QUIET_SECONDS / 2)
             changes.event.clear()
-            on_run(build_index(posts_dir, index_dir, site=site, wait=True))
+            try:
+                summary = build_index(posts_dir, index_dir, site=site, wait=True)
+            except Exception as error:  # noqa: BLE001 - a server that watches must keep watching
+                if on_error is None:
+                    raise
+                on_error(error)
+                continue
+            on_run(summary)
     finally:
         observer.stop()
         observer.join()

@@ -346,3 +346,46 @@ def test_watch_picks_up_an_added_an_edited_and_a_deleted_post(tmp_path: Path) ->
         thread.join(30)
     assert not thread.is_alive()
     assert all(run.ok for run in runs)
+
+
+def test_watch_reports_a_failed_run_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sokbo.indexer import watch as watch_module
+    from sokbo.indexer.site import Site
+
+    posts = copy_posts(tmp_path, ["2024-06-03-minimum-wage-talks.md"])
+    ix = tmp_path / "ix"
+    real = watch_module.build_index
+    calls: list[int] = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the first change: as if the disk were full
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(watch_module, "build_index", flaky)
+    runs, errors = [], []
+    stop, ready = threading.Event(), threading.Event()
+    thread = threading.Thread(
+        target=watch_module.watch,
+        args=(posts, ix, Site(), runs.append),
+        kwargs={"stop": stop, "ready": ready.set, "on_error": errors.append},
+    )
+    thread.start()
+    try:
+        assert ready.wait(60)
+        shutil.copy(SAMPLES / "2024-09-11-gageodo-island-concert.md", posts)
+        deadline = time.monotonic() + 10
+        while not errors:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        shutil.copy(SAMPLES / "2024-06-12-samsung-hbm3e-test.md", posts)
+        while sum(run.added for run in runs[1:]) < 2:
+            assert time.monotonic() < deadline + 10, [run.line() for run in runs]
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(30)
+    assert "No space left" in str(errors[0])
+    # the post of the failed run is picked up by a later one
+    assert all_ids(ix) >= {"2024-09-11-gageodo-island-concert", "2024-06-12-samsung-hbm3e-test"}
