@@ -26,7 +26,7 @@ from .matching import matched_docs
 from .request import SearchRequest
 from .schema import split_categories, to_fields
 from .snippets import highlight, snippet
-from .store import IndexMissing, IndexStore, Notify
+from .store import IndexMissing, IndexStore, Notify, ignore
 from .writer import LIMIT_MB, Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
@@ -185,8 +185,8 @@ class SearchService:
         previous generation.
         """
         prepare = prepare or _as_post  # type: ignore[assignment]
-        with self.store.new_generation(wait=wait, notify=notify or _quiet) as gen:
-            count = write_posts(gen.ix, items, prepare, on_report or _quiet, procs=procs)
+        with self.store.new_generation(wait=wait, notify=notify) as gen:
+            count = write_posts(gen.ix, items, prepare, on_report or ignore, procs=procs)
             now = time.time()
             gen.meta.update(meta or {})
             gen.meta.update({"posts": count, "built_at": now, "updated_at": now})
@@ -209,7 +209,7 @@ class SearchService:
         ``manifest()`` is called after the last post and saved after the commit. Returns the
         number of posts in the index afterwards.
         """
-        with self.store.edit_live(wait=wait, notify=notify or _quiet) as gen:
+        with self.store.edit_live(wait=wait, notify=notify) as gen:
             with gen.ix.writer(limitmb=LIMIT_MB) as writer:  # commits at the end, cancels on an exception
                 for doc_id in delete_ids:
                     writer.delete_by_term("id", doc_id)
@@ -224,7 +224,7 @@ class SearchService:
 
     def writing(self, *, wait: bool = False, notify: Notify | None = None) -> Any:
         """A context that holds this index's writer lock (see :meth:`IndexStore.lock`)."""
-        return self.store.lock(wait=wait, notify=notify or _quiet)
+        return self.store.lock(wait=wait, notify=notify)
 
     def manifest(self) -> dict[str, Any]:
         """The live generation's manifest (empty when there is no usable index)."""
@@ -391,10 +391,6 @@ def _top(searcher: Any, q: Any, final: frozenset[int], unfiltered: bool, start: 
 
 def _as_post(post: Post) -> tuple[Post, Post]:
     return post, post
-
-
-def _quiet(*_args: Any) -> None:
-    pass
 
 
 def _intersect(base: frozenset[int], filters: Iterable[frozenset[int] | None]) -> frozenset[int]:

@@ -61,8 +61,8 @@ class Generation:
 Notify = Callable[[str], None]
 
 
-def _quiet(_message: str) -> None:
-    pass
+def ignore(*_args: Any) -> None:
+    """The callback for messages (or reports) nobody asked for."""
 
 
 class IndexStore:
@@ -107,7 +107,7 @@ class IndexStore:
         return _read_json(self.root / gen / MANIFEST)
 
     @contextmanager
-    def new_generation(self, *, wait: bool = False, notify: Notify = _quiet) -> Iterator[Generation]:
+    def new_generation(self, *, wait: bool = False, notify: Notify | None = None) -> Iterator[Generation]:
         """Create an empty index as the next generation; publish it when the block succeeds.
 
         What the block puts in the generation's ``meta`` and ``manifest`` is saved with it. If
@@ -115,10 +115,10 @@ class IndexStore:
         """
         self.root.mkdir(parents=True, exist_ok=True)
         with self.lock(wait=wait, notify=notify):
-            yield from self._build(notify)
+            yield from self._build()
 
     @contextmanager
-    def edit_live(self, *, wait: bool = False, notify: Notify = _quiet) -> Iterator[Generation]:
+    def edit_live(self, *, wait: bool = False, notify: Notify | None = None) -> Iterator[Generation]:
         """The live generation, locked for writing in place; its meta and manifest are saved
         (each replaced atomically) when the block succeeds.
 
@@ -135,12 +135,13 @@ class IndexStore:
             _write_json(gen.path / META, gen.meta)
 
     @contextmanager
-    def lock(self, *, wait: bool = False, notify: Notify = _quiet) -> Iterator[None]:
+    def lock(self, *, wait: bool = False, notify: Notify | None = None) -> Iterator[None]:
         """One writer at a time per index directory: wait for it, or raise :class:`IndexBusy`.
 
         Re-entrant within this object, so a caller can hold it across deciding what to write
         and writing it.
         """
+        notify = notify or ignore
         if self._held:
             self._held += 1
             try:
@@ -177,7 +178,7 @@ class IndexStore:
                 handle.flush()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _build(self, notify: Notify) -> Iterator[Generation]:
+    def _build(self) -> Iterator[Generation]:
         number = max((int(m.group(1)) for m in map(_GEN.match, os.listdir(self.root)) if m), default=0) + 1
         name = f"gen-{number:06d}"
         tmp = self.root / f"{name}.tmp"
