@@ -20,6 +20,7 @@ from whoosh import query as wq
 
 from . import query as squery
 from .analysis import get_kiwi
+from .codec import segment_writer
 from .document import Post
 from .facets import FACETS, FacetValue
 from .matching import matched_docs
@@ -27,7 +28,7 @@ from .request import SearchRequest
 from .schema import split_categories, to_fields
 from .snippets import highlight, snippet
 from .store import IndexMissing, IndexStore, Notify, ignore
-from .writer import LIMIT_MB, Item, Prepare, Report, write_posts
+from .writer import Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
 """How often a long-lived service looks for a newly published generation."""
@@ -210,7 +211,7 @@ class SearchService:
         number of posts in the index afterwards.
         """
         with self.store.edit_live(wait=wait, notify=notify) as gen:
-            with gen.ix.writer(limitmb=LIMIT_MB) as writer:  # commits at the end, cancels on an exception
+            with segment_writer(gen.ix) as writer:  # commits at the end, cancels on an exception
                 for doc_id in delete_ids:
                     writer.delete_by_term("id", doc_id)
                 for post in posts:

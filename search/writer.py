@@ -24,8 +24,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from whoosh.writing import SegmentWriter
-
+from .codec import segment_writer
 from .document import Post
 from .schema import to_fields
 
@@ -35,8 +34,6 @@ Prepare = Callable[[Item], tuple[Post | None, Report]]
 
 CHUNK = 16
 """Items handed to a worker at a time: small enough to balance the load at the end."""
-LIMIT_MB = 256
-"""Memory for in-flight postings per writer before Whoosh spills sorted runs to disk."""
 
 
 def write_posts(
@@ -58,7 +55,7 @@ def write_posts(
 
 def _write_here(ix: Any, items: Sequence[Item], prepare: Prepare[Item, Report], on_report: Callable[[Report], None]) -> int:
     count = 0
-    with ix.writer(limitmb=LIMIT_MB) as writer:  # commits at the end, cancels on an exception
+    with segment_writer(ix) as writer:  # commits at the end, cancels on an exception
         for item in items:
             post, report = prepare(item)
             if post is not None:
@@ -112,7 +109,7 @@ def _write_in_workers(
             if worker.is_alive():
                 worker.kill()
     # One writer (holding Whoosh's lock) publishes the workers' segments in one TOC write.
-    writer = SegmentWriter(ix)
+    writer = segment_writer(ix)
     try:
         kept = writer._merge_segments(None, False, False)  # noqa: SLF001 - Whoosh 2.7.4 is pinned
         writer._close_segment()  # noqa: SLF001 - its own segment is empty
@@ -128,7 +125,7 @@ def _work(ix: Any, jobs: Any, results: Any, prepare: Prepare[Any, Any], parent: 
     """A worker: prepare, analyse and write chunks of items into one segment of its own."""
     _die_with_parent(parent)
     try:
-        writer = SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB)
+        writer = segment_writer(ix, _lk=False)
         added = 0
         while (chunk := jobs.get()) is not None:
             reports = []
