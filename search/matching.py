@@ -1,81 +1,182 @@
-"""The set of documents a query matches, by set algebra over posting lists.
+"""Which documents a query matches, and how well: posting lists as NumPy arrays.
 
-Facets need every matching document, not just the best ten. Whoosh finds them by walking a
-tree of matchers one posting at a time in Python: for a word as common as 있습니다 (its stem
-in 5,600 posts, its bigrams in as many, in five fields) that walk was most of a query's time.
-Here each term's posting list is read a block at a time into a set, and ``And``/``Or``/
-``AndNot`` become C-speed set operations. A phrase is the intersection of its words' sets,
-then positions are read for those documents only.
+Facets need every matching document and the page needs the best ten. Whoosh gets both by
+walking a tree of matchers one posting at a time in Python; for words as common as 있습니다
+(its stem in 5,600 posts, its bigrams in as many, in five fields) that walk was nearly all of
+a query's time. Here each term's posting list is read a block at a time into arrays, scored
+with BM25F in one vectorised step, and ``And``/``Or``/``AndNot`` become operations on dense
+arrays over the index's document numbers. A phrase is the intersection of its words, then
+positions are read for those documents only, rarest word first.
 
-The result is exactly the set Whoosh's ``searcher.docs_for_query`` gives (a test checks it);
-ranking the page still goes through Whoosh's scorer.
+Sets and scores are exactly Whoosh's: ``searcher.docs_for_query`` and Whoosh's BM25F scores
+for the same query (tests check both). NumPy is imported only here, when searching, so
+``sokbo index`` does not pay for it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 
-def matched_docs(q: Any, searcher: Any) -> set[int]:
-    """Docnums (in ``searcher``'s numbering) of the live documents that ``q`` matches."""
-    return _Evaluator(searcher).docs(q)
+@dataclass
+class Matches:
+    """A query's result over every docnum: whether each document matches, and its score."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+    def docnums(self) -> list[int]:
+        return np.flatnonzero(self.mask).tolist()
+
+
+def field_lengths(reader: Any, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Each field's length in every document (as Whoosh stores it), for BM25's length norm."""
+    n = reader.doc_count_all()
+    out = {f: np.ones(n) for f in fields}
+    for leaf, offset in reader.leaf_readers():
+        for f in fields:
+            lengths = [leaf.doc_field_length(d, f, 1) or 1 for d in range(leaf.doc_count_all())]
+            out[f][offset : offset + len(lengths)] = lengths
+    return out
+
+
+def evaluate(q: Any, searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray) -> Matches:
+    """The live documents that ``q`` matches, each with Whoosh's BM25F score for ``q``."""
+    result = _Evaluator(searcher, lengths).run(q)
+    result.mask &= live
+    result.scores[~result.mask] = 0.0
+    return result
+
+
+def top(matches: Matches, allowed: np.ndarray, start: int, stop: int) -> list[tuple[int, float]]:
+    """``(docnum, score)`` of ranks ``start`` to ``stop`` among ``allowed`` docnums.
+
+    Best score first; equal scores in docnum order, as Whoosh breaks ties.
+    """
+    if not len(allowed) or start >= stop:
+        return []
+    scores = matches.scores[allowed]
+    if stop < len(allowed):  # only the first `stop` need sorting
+        keep = np.argpartition(-scores, stop - 1)[:stop]
+        threshold = scores[keep].min()
+        keep = np.flatnonzero(scores >= threshold)  # every tie at the cut, for a stable order
+        allowed, scores = allowed[keep], scores[keep]
+    order = np.lexsort((allowed, -scores))[start:stop]
+    return [(int(allowed[i]), float(scores[i])) for i in order]
 
 
 class _Evaluator:
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, lengths: dict[str, np.ndarray]) -> None:
         self.searcher = searcher
+        self.lengths = lengths
+        self.n = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
-        self.cache: dict[tuple[str, str], set[int]] = {}
+        self.weighting = searcher.weighting
+        self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 
-    def docs(self, q: Any) -> set[int]:
+    def empty(self) -> Matches:
+        return Matches(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+
+    def run(self, q: Any) -> Matches:
+        result = self._run(q)
+        if q.boost != 1.0:
+            result.scores *= q.boost
+        return result
+
+    def _run(self, q: Any) -> Matches:
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, q.text)
         if isinstance(q, wq.And):
-            sets = sorted((self.docs(sub) for sub in q.subqueries), key=len)
-            if not sets:
-                return set()
-            result = set(sets[0])
-            for other in sets[1:]:
-                if not result:
-                    break
-                result &= other
-            return result
+            parts = [self.run(sub) for sub in q.subqueries]
+            return _intersection(parts) if parts else self.empty()
         if isinstance(q, wq.Or):
-            result = set()
+            result = self.empty()
             for sub in q.subqueries:
-                result |= self.docs(sub)
+                part = self.run(sub)
+                result.mask |= part.mask
+                result.scores += part.scores
             return result
         if isinstance(q, wq.AndNot):
-            result = set(self.docs(q.a))
-            if result:
-                result -= self.docs(q.b)
+            result = self.run(q.a)
+            result.mask &= ~self.run(q.b).mask
+            result.scores[~result.mask] = 0.0
             return result
-        if q is wq.NullQuery:
-            return set()
         if isinstance(q, wq.Phrase) and q.slop == 1 and q.words:
             return self.phrase(q.fieldname, list(q.words))
-        return set(self.searcher.docs_for_query(q))  # anything else: Whoosh's own
+        if q is wq.NullQuery:
+            return self.empty()
+        # Anything else (Every): Whoosh's own matcher, unscored.
+        result = self.empty()
+        result.mask[list(self.searcher.docs_for_query(q))] = True
+        return result
 
-    def phrase(self, field: str, words: list[str]) -> set[int]:
-        """Documents with ``words`` at consecutive positions.
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Docnums and BM25F scores of one term's postings (deleted documents included)."""
+        key = (field, text)
+        found = self.terms.get(key)
+        if found is None:
+            ids: list[np.ndarray] = []
+            weights: list[np.ndarray] = []
+            for reader, offset in self.leaves:
+                if key in reader:
+                    i, w = _read_postings(reader.postings(field, text))
+                    ids.append(i + offset)
+                    weights.append(w)
+            if ids:
+                docs, tf = np.concatenate(ids), np.concatenate(weights)
+                found = docs, self.bm25(field, text, docs, tf)
+            else:
+                found = np.zeros(0, dtype=np.int64), np.zeros(0)
+            self.terms[key] = found
+        return found
 
-        The candidates are the documents that have every word (set intersection); positions
-        are then read word by word, rarest first, each time only for the documents that still
-        have a place where the phrase could start.
+    def bm25(self, field: str, text: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F (``whoosh.scoring.bm25``) for every posting at once."""
+        s = self.searcher
+        if not s.schema[field].scorable:
+            return tf
+        w = self.weighting
+        b = w._field_B.get(field, w.B)  # noqa: SLF001 - Whoosh 2.7.4 is pinned
+        k1 = w.K1
+        idf = s.idf(field, text)
+        avgfl = s.avg_field_length(field) or 1
+        fl = self.lengths[field][docs] if field in self.lengths else 1.0
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def term(self, field: str, text: str) -> Matches:
+        docs, scores = self.postings(field, text)
+        result = self.empty()
+        result.mask[docs] = True
+        result.scores[docs] = scores
+        return result
+
+    def phrase(self, field: str, words: list[str]) -> Matches:
+        """Documents with ``words`` at consecutive positions, scored as the sum of the words.
+
+        The candidates are the documents that have every word; positions are then read word
+        by word, rarest first, each time only for the documents that still have a place where
+        the phrase could start.
         """
-        candidates = self.docs(wq.And([wq.Term(field, w) for w in dict.fromkeys(words)]))
-        if not candidates or len(words) == 1:
-            return candidates
-        order = sorted(range(len(words)), key=lambda i: len(self.term(field, words[i])))
-        found: set[int] = set()
-        ordered = sorted(candidates)
+        result = _intersection([self.term(field, w) for w in words])
+        if len(words) > 1 and result.mask.any():
+            found = self._phrase_docs(field, words, np.flatnonzero(result.mask))
+            result.mask[:] = False
+            result.mask[found] = True
+            result.scores[~result.mask] = 0.0
+        return result
+
+    def _phrase_docs(self, field: str, words: list[str], candidates: np.ndarray) -> list[int]:
+        order = sorted(range(len(words)), key=lambda i: len(self.postings(field, words[i])[0]))
+        found: list[int] = []
         for reader, offset in self.leaves:
             end = offset + reader.doc_count_all()
-            docs = [d - offset for d in ordered if offset <= d < end]
+            docs = [int(d) - offset for d in candidates if offset <= d < end]
             starts: dict[int, set[int]] = {}
             for n, i in enumerate(order):
                 positions = _positions(reader, field, words[i], docs)
@@ -90,19 +191,49 @@ class _Evaluator:
                 docs = sorted(starts)
                 if not docs:
                     break
-            found.update(d + offset for d in docs)
+            found.extend(d + offset for d in docs)
         return found
 
-    def term(self, field: str, text: str) -> set[int]:
-        key = (field, text)
-        found = self.cache.get(key)
-        if found is None:
-            found = set()
-            for reader, offset in self.leaves:
-                if (field, text) in reader:
-                    _add_postings(found, reader.postings(field, text), offset)
-            self.cache[key] = found
-        return found
+
+def _intersection(parts: list[Matches]) -> Matches:
+    """Documents in every part, scored by the sum of the parts' scores (Whoosh's And)."""
+    mask = parts[0].mask.copy()
+    for part in parts[1:]:
+        mask &= part.mask
+    return Matches(mask, np.where(mask, sum(p.scores for p in parts), 0.0))
+
+
+def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(docnums, weights)`` of one segment's posting list, deleted documents included."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # deletions: the caller masks out every non-live document
+    if type(matcher) is W3LeafMatcher:
+        # Whole blocks at once (Whoosh 2.7.4's block layout): no per-posting calls.
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        while True:
+            if matcher._data is None:  # noqa: SLF001 - Whoosh 2.7.4 is pinned
+                matcher._read_data()  # noqa: SLF001
+            deltas, w = matcher._data[0], matcher._data[1]  # noqa: SLF001
+            count = len(deltas)
+            ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+            if w is None:
+                weights.append(np.ones(count))
+            elif isinstance(w, float):
+                weights.append(np.full(count, w))
+            else:
+                weights.append(np.asarray(w, dtype=np.float64))
+            if matcher._lastblock:  # noqa: SLF001
+                break
+            matcher._next_block()  # noqa: SLF001
+        return np.concatenate(ids), np.concatenate(weights)
+    docs: list[int] = []
+    tf: list[float] = []
+    while matcher.is_active():  # short lists stored inline (see codec.py), and anything else
+        docs.append(matcher.id())
+        tf.append(matcher.weight())
+        matcher.next()
+    return np.asarray(docs, dtype=np.int64), np.asarray(tf, dtype=np.float64)
 
 
 def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int, list[int]]:
@@ -121,25 +252,3 @@ def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int,
         if matcher.id() == d:
             out[d] = matcher.value_as("positions")
     return out
-
-
-def _add_postings(into: set[int], matcher: Any, offset: int) -> None:
-    """Add the docnums of one segment's posting list, minus its deleted documents."""
-    deleted: frozenset[int] = frozenset()
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:  # noqa: SLF001 - Whoosh 2.7.4 is pinned
-        deleted, matcher = matcher._ids, matcher.child  # noqa: SLF001
-    ids: set[int] = set()
-    if type(matcher) is W3LeafMatcher:
-        # Whole blocks of ids at once (Whoosh 2.7.4's block layout): no per-posting calls.
-        while True:
-            if matcher._ids is None:  # noqa: SLF001
-                matcher._read_ids()  # noqa: SLF001
-            ids.update(matcher._ids)  # noqa: SLF001
-            if matcher._lastblock:  # noqa: SLF001
-                break
-            matcher._next_block()  # noqa: SLF001
-    else:
-        ids.update(matcher.all_ids())
-    if deleted:
-        ids -= deleted
-    into.update(ids if not offset else map(offset.__add__, ids))

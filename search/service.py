@@ -1,9 +1,10 @@
 """SearchService: the one entry point to sokbo's index, for the indexer, the web app and the CLI.
 
-A query goes: :func:`~sokbo.search.query.parse` → Whoosh query → the docnums it matches
-(:func:`~sokbo.search.matching.matched_docs`) →
-facet filters and counts over per-document columns (:class:`IndexView`) → the ranked page →
-snippets → :class:`SearchResponse`, whose :meth:`~SearchResponse.as_dict` is the JSON body.
+A query goes: :func:`~sokbo.search.query.parse` → Whoosh query → the documents it matches
+and their BM25F scores (:func:`~sokbo.search.matching.evaluate`) → facet filters and counts
+over per-document columns (:class:`IndexView`) → the best-scored page
+(:func:`~sokbo.search.matching.top`) → snippets → :class:`SearchResponse`, whose
+:meth:`~SearchResponse.as_dict` is the JSON body.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
 
 from . import query as squery
 from .analysis import get_kiwi
 from .codec import segment_writer
 from .document import Post
 from .facets import FACETS, FacetValue
-from .matching import matched_docs
 from .request import SearchRequest
-from .schema import split_categories, to_fields
+from .schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories, to_fields
 from .snippets import highlight, snippet
 from .store import IndexMissing, IndexStore, Notify, ignore
 from .writer import Item, Prepare, Report, write_posts
@@ -111,6 +110,10 @@ class IndexView:
     """Position of each docnum in date order (oldest first; ties by natural id order)."""
     ids: list[str]
     by_category: dict[str, frozenset[int]] = field(default_factory=dict)
+    live_mask: Any = None
+    """``live`` as a NumPy bool array (for :mod:`~sokbo.search.matching`)."""
+    lengths: dict[str, Any] = field(default_factory=dict)
+    """Each searchable field's length per docnum, as NumPy arrays: BM25's length norm."""
 
     @classmethod
     def read(cls, reader: Any) -> "IndexView":
@@ -129,7 +132,17 @@ class IndexView:
         for d in live:
             for c in categories[d]:
                 by_category.setdefault(c, set()).add(d)
-        return cls(live, categories, months, days, rank, ids, {c: frozenset(s) for c, s in by_category.items()})
+        live_mask = matching().np.zeros(n, dtype=bool)
+        live_mask[list(live)] = True
+        lengths = matching().field_lengths(reader, MORPHEME_FIELDS + GRAM_FIELDS)
+        return cls(live, categories, months, days, rank, ids, {c: frozenset(s) for c, s in by_category.items()}, live_mask, lengths)
+
+
+def matching() -> Any:
+    """:mod:`~sokbo.search.matching`, imported on first search: ``sokbo index`` never loads NumPy."""
+    from . import matching as module
+
+    return module
 
 
 def _column(reader: Any, name: str, n: int, default: Any) -> Iterable[Any]:
@@ -290,12 +303,13 @@ class SearchService:
         parsed = squery.parse(request.q)
         q = squery.build(parsed)
         partial = False
-        matched = view.live if q is None else frozenset(matched_docs(q, searcher))
-        if q is not None and not matched and len(parsed.clauses) > 1:
+        matches = None if q is None else matching().evaluate(q, searcher, view.lengths, view.live_mask)
+        if matches is not None and not matches.mask.any() and len(parsed.clauses) > 1:
             q = squery.build(parsed, any_clause=True)
             if q is not None:
-                matched = frozenset(matched_docs(q, searcher))
-                partial = bool(matched)
+                matches = matching().evaluate(q, searcher, view.lengths, view.live_mask)
+                partial = bool(matches.mask.any())
+        matched = view.live if matches is None else frozenset(matches.docnums())
 
         allowed = {f.name: f.allowed(view, request) for f in FACETS}
         final = _intersect(matched, allowed.values())
@@ -304,14 +318,14 @@ class SearchService:
             for f in FACETS
         }
 
-        if q is None and request.sort == "relevance":
-            request = replace(request, sort="newest")  # nothing to rank by: browse the newest
+        ranked = matching().np.fromiter(final, dtype=int, count=len(final)) if matches is not None else None
+        if request.sort == "relevance" and (ranked is None or not matches.scores[ranked].any()):
+            request = replace(request, sort="newest")  # nothing to rank by (no words, or only -words)
         start = (request.page - 1) * request.per_page
         page: list[tuple[int, float | None]]
-        if not final:
-            page = []  # (an empty filter set would mean "no filter" to Whoosh)
-        elif q is not None and request.sort == "relevance":
-            page = _top(searcher, q, final, len(final) == len(matched), start, request.per_page)
+        if request.sort == "relevance":
+            top = matching().top(matches, ranked, start, start + request.per_page)
+            page = [(d, round(score, 4)) for d, score in top]
         else:
             ordered = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
             page = [(d, None) for d in ordered[start : start + request.per_page]]
@@ -367,27 +381,6 @@ class SearchService:
             "built_at": meta.get("built_at"),
             "updated_at": meta.get("updated_at", meta.get("built_at")),
         }
-
-
-def _top(searcher: Any, q: Any, final: frozenset[int], unfiltered: bool, start: int, per_page: int) -> list[tuple[int, float | None]]:
-    """The ranked page: ``(docnum, score)`` of hits ``start`` to ``start + per_page``.
-
-    Without a category or date filter (``final`` is every match) no filter is passed, so
-    Whoosh can skip posting blocks that cannot reach the top (a filter makes it score every
-    match). Exclusions are ranked by their positive side (the same scores) filtered to
-    ``final``: Whoosh 2.7.4's AndNot matcher, on long posting lists, returns some excluded
-    documents and can raise IndexError while skipping blocks (both seen on the corpus). Should
-    block skipping fail on another shape, the page is ranked again by the plain walk.
-    """
-    if isinstance(q, wq.AndNot):
-        q, unfiltered = q.a, False
-    limit = start + per_page
-    allow = None if unfiltered else set(final)
-    try:
-        results = searcher.search(q, filter=allow, limit=limit)
-    except IndexError:
-        results = searcher.search(q, filter=allow, limit=limit, optimize=False)
-    return [(hit.docnum, round(hit.score, 4)) for hit in results[start:limit]]
 
 
 def _as_post(post: Post) -> tuple[Post, Post]:

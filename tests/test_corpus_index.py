@@ -107,12 +107,10 @@ def test_a_noun_with_a_particle_attached_finds_its_post(corpus_service, corpus_p
 
 
 def test_every_kind_of_query_answers_and_matches_whooshs_own_matching(corpus_service, corpus_posts) -> None:
-    """Real posting lists span many blocks: the set-based matching must still equal Whoosh's,
+    """Real posting lists span many blocks: matching and scoring must still equal Whoosh's,
     and ranking (with and without filters, exclusions, phrases, pages) must never fail."""
     from sokbo.search import query as squery
-    from sokbo.search.matching import matched_docs
-
-    from .test_matching import whoosh_reference
+    from .test_matching import assert_like_whoosh
 
     service, _ = corpus_service
     word = re.compile(r"[가-힣A-Za-z0-9]{2,}")
@@ -128,11 +126,11 @@ def test_every_kind_of_query_answers_and_matches_whooshs_own_matching(corpus_ser
             {"q": '"' + " ".join(run[i : i + 3]) + '"'},
             {"q": rng.choice(body), "category": post.categories[0] if post.categories else ""},
         ]
-    searcher, _view = service._searcher()
+    searcher, view = service._searcher()
     for params in queries:
         request = SearchRequest.from_params({k: [v] for k, v in params.items() if v})
         response = service.search(request)
         assert response.total >= len(response.hits), params
         q = squery.build(squery.parse(params["q"]))
         if q is not None:
-            assert matched_docs(q, searcher) == whoosh_reference(q, searcher), params
+            assert_like_whoosh(q, searcher, view, params)

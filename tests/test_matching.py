@@ -1,8 +1,10 @@
-"""matched_docs gives exactly the documents Whoosh's own matchers give, deletions included.
+"""The evaluator matches exactly the documents Whoosh's own matchers match, deletions included,
+and scores each exactly as Whoosh's BM25F does.
 
 Except for one bug of Whoosh 2.7.4 that it fixes: on long posting lists, Whoosh's AndNot matcher
 returns some documents that the excluded part matches (found on the corpus: "시럽 -지원" gave a
-post containing 지원). So an exclusion's reference is Whoosh's two sides, subtracted.
+post containing 지원). So an exclusion's reference is Whoosh's two sides, subtracted, scored by
+the positive side (which is what Whoosh's AndNot scores by).
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sokbo.indexer.build import build_index
 from sokbo.search import SearchService
 from sokbo.search import query as squery
-from sokbo.search.matching import matched_docs
+from sokbo.search.matching import Matches, evaluate, top
 
 from .conftest import SAMPLES
 
@@ -27,25 +30,43 @@ QUERIES = [
 ]
 
 
-def whoosh_reference(q, searcher) -> set[int]:
-    """What Whoosh's own matchers match, with AndNot done as a set difference."""
+def whoosh_reference(q, searcher) -> dict[int, float]:
+    """Each document Whoosh's own matchers match, with Whoosh's score; AndNot as a difference."""
     from whoosh import query as wq
 
     if isinstance(q, wq.AndNot):
-        return whoosh_reference(q.a, searcher) - whoosh_reference(q.b, searcher)
-    return set(searcher.docs_for_query(q))
+        excluded = set(searcher.docs_for_query(q.b))
+        return {d: s for d, s in whoosh_reference(q.a, searcher).items() if d not in excluded}
+    return {hit.docnum: hit.score for hit in searcher.search(q, limit=None, optimize=False)}
+
+
+def assert_like_whoosh(q, searcher, view, context: object) -> None:
+    """Same documents as Whoosh, same scores (unless unscored: -words alone), same top ten."""
+    from whoosh import query as wq
+
+    matches = evaluate(q, searcher, view.lengths, view.live_mask)
+    expected = whoosh_reference(q, searcher)
+    assert set(matches.docnums()) == set(expected), context
+    if isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every):
+        return
+    for docnum, score in expected.items():
+        assert matches.scores[docnum] == pytest.approx(score, rel=1e-9), context
+    best = top(matches, np.array(sorted(expected), dtype=int), 0, 10)
+    assert [s for _d, s in best] == pytest.approx(sorted(expected.values(), reverse=True)[:10], rel=1e-9), context
 
 
 def assert_same(index_dir: Path) -> None:
     service = SearchService(index_dir)
-    searcher, _view = service._searcher()
+    searcher, view = service._searcher()
     for text in QUERIES:
         parsed = squery.parse(text)
         for any_clause in (False, True):
             q = squery.build(parsed, any_clause=any_clause)
             if q is None:
                 continue
-            assert matched_docs(q, searcher) == whoosh_reference(q, searcher), (text, any_clause)
+            assert_like_whoosh(q, searcher, view, (text, any_clause))
+
+
 
 
 def test_matches_whooshs_own_matchers_on_the_samples(sample_index: Path) -> None:
@@ -64,3 +85,15 @@ def test_matches_with_several_segments_and_deleted_documents(tmp_path: Path, pro
         path.write_text(path.read_text(encoding="utf-8") + "\n\n있습니다 동맹을 서울\n", encoding="utf-8")
     build_index(posts, tmp_path / "ix")
     assert_same(tmp_path / "ix")
+
+
+def test_top_orders_by_score_then_docnum_and_pages() -> None:
+    scores = np.array([1.0, 3.0, 2.0, 3.0, 0.5, 2.0])
+    matches = Matches(scores > 0, scores)
+    allowed = np.arange(6)
+    assert [d for d, _s in top(matches, allowed, 0, 6)] == [1, 3, 2, 5, 0, 4]
+    assert [d for d, _s in top(matches, allowed, 1, 3)] == [3, 2]  # a tie at the cut keeps docnum order
+    assert [d for d, _s in top(matches, allowed, 2, 3)] == [2]
+    assert top(matches, np.array([4, 0]), 0, 10) == [(0, 1.0), (4, 0.5)]
+    assert top(matches, np.array([], dtype=int), 0, 10) == []
+    assert top(matches, allowed, 6, 16) == []
