@@ -16,6 +16,7 @@ for the same query (tests check both). NumPy is imported only here, when searchi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -237,18 +238,37 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int, list[int]]:
-    """Positions of ``word`` in each of ``docs`` (ascending, in this segment's numbering)."""
+    """Positions of ``word`` in each of ``docs`` (ascending, in this segment's numbering).
+
+    Reads only the blocks that hold one of ``docs``, and decodes only their positions.
+    """
     out: dict[int, list[int]] = {}
-    if (field, word) not in reader:
+    if not docs or (field, word) not in reader:
         return out
     matcher = reader.postings(field, word)
-    for d in docs:
-        if not matcher.is_active():
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # `docs` are live already
+    if type(matcher) is not W3LeafMatcher:  # a short list stored inline (see codec.py)
+        wanted = set(docs)
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                out[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return out
+    decode = matcher.format.decoder("positions")
+    i = 0
+    while i < len(docs):
+        if matcher._maxid >= docs[i]:  # noqa: SLF001 - else no wanted doc is in this block
+            if matcher._data is None:  # noqa: SLF001
+                matcher._read_data()  # noqa: SLF001
+            deltas, _weights, values = matcher._data  # noqa: SLF001 - positions: one value each
+            where = {d: k for k, d in enumerate(accumulate(deltas))}
+            while i < len(docs) and docs[i] <= matcher._maxid:  # noqa: SLF001
+                k = where.get(docs[i])
+                if k is not None:
+                    out[docs[i]] = decode(values[k])
+                i += 1
+        if matcher._lastblock:  # noqa: SLF001
             break
-        if matcher.id() < d:
-            matcher.skip_to(d)
-            if not matcher.is_active():
-                break
-        if matcher.id() == d:
-            out[d] = matcher.value_as("positions")
+        matcher._next_block()  # noqa: SLF001
     return out
