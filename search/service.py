@@ -110,6 +110,7 @@ class IndexView:
     """Position of each docnum in date order (oldest first; ties by natural id order)."""
     ids: list[str]
     by_category: dict[str, frozenset[int]] = field(default_factory=dict)
+    by_month: dict[str, frozenset[int]] = field(default_factory=dict)
     live_mask: Any = None
     """``live`` as a NumPy bool array (for :mod:`~sokbo.search.matching`)."""
     lengths: dict[str, Any] = field(default_factory=dict)
@@ -129,13 +130,26 @@ class IndexView:
         for position, d in enumerate(order):
             rank[d] = position
         by_category: dict[str, set[int]] = {}
+        by_month: dict[str, set[int]] = {}
         for d in live:
             for c in categories[d]:
                 by_category.setdefault(c, set()).add(d)
+            by_month.setdefault(months[d], set()).add(d)
         live_mask = matching().np.zeros(n, dtype=bool)
         live_mask[list(live)] = True
         lengths = matching().field_lengths(reader, MORPHEME_FIELDS + GRAM_FIELDS)
-        return cls(live, categories, months, days, rank, ids, {c: frozenset(s) for c, s in by_category.items()}, live_mask, lengths)
+        return cls(
+            live,
+            categories,
+            months,
+            days,
+            rank,
+            ids,
+            {c: frozenset(s) for c, s in by_category.items()},
+            {m: frozenset(s) for m, s in by_month.items()},
+            live_mask,
+            lengths,
+        )
 
 
 def matching() -> Any:
