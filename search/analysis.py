@@ -4,8 +4,11 @@ Two analyzers, each used at both index and query time:
 
 * :func:`korean_analyzer` — Kiwi morphological analysis. Emits nouns, proper nouns, numbers,
   foreign words, Hanja, roots and verb/adjective stems, plus the joined surface of a noun run
-  inside one word (한미동맹, 국민의힘, 1조원) at the position of its first morpheme, so a
+  inside one word (한미동맹, 국민의힘, 1조원, 3.5%) at the position of its first morpheme, so a
   compound matches whole and by its parts. Particles and endings are dropped: 동맹을 → 동맹.
+  English words are case-folded and stemmed (chips → chip). A headline's one-character
+  Hanja abbreviation also yields its Hangul word at the same position (美 → 미국, 北 → 북한),
+  so either spelling finds both.
 * :func:`bigram_analyzer` — overlapping character bigrams of each word (a one-character word
   stays whole). It makes every word findable even where Kiwi splits it oddly; in titles, where
   positions are kept, a word's bigrams must also be consecutive.
@@ -26,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Composable, Token, Tokenizer
+from whoosh.lang.porter2 import stem
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
@@ -64,6 +68,15 @@ CONTENT_TAGS = frozenset(
 _RUN_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XPN", "XSN", "XR"})
 # A genitive particle inside a word glues names such as 국민의힘 but never ends a run.
 _RUN_INNER_TAGS = frozenset({"JKG"})
+# Unit symbols that Kiwi tags SW: glued to the number before them (3.5%, 30℃).
+UNIT_SYMBOLS = frozenset("%‰℃℉°$€£¥₩")
+
+HANJA_WORDS: dict[str, str] = {
+    "美": "미국", "中": "중국", "北": "북한", "南": "남한", "日": "일본", "韓": "한국", "英": "영국",
+    "獨": "독일", "佛": "프랑스", "露": "러시아", "印": "인도", "加": "캐나다", "濠": "호주", "伊": "이탈리아",
+    "與": "여당", "野": "야당", "靑": "청와대", "檢": "검찰", "軍": "군",
+}
+"""One-character Hanja that Korean headlines use for a word (美 for 미국): each indexes as both."""
 
 _SPACE = re.compile(r"\s+")
 # Characters that never belong to a word for the bigram field.
@@ -156,6 +169,8 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
     # and skipping it makes analysis 10-30% faster.
     for tok in get_kiwi().tokenize(text, z_coda=False):
         tag = tok.tag.split("-", 1)[0]  # VV-R / VA-I mark (ir)regular stems: same stem
+        if tag == "SW" and tok.form in UNIT_SYMBOLS:
+            tag = "NNB"  # a unit, like 원 in 1조원
         start, end = tok.start, tok.start + tok.len
         extends = bool(run) and start == run[-1][1] and (tag in _RUN_TAGS or tag in _RUN_INNER_TAGS)
         if not extends:
@@ -169,7 +184,11 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
             run.append((start, end, tag))
         if tag in CONTENT_TAGS:
             pos += 1
-            yield tok.form.lower(), pos, start, end
+            form = tok.form.lower()
+            yield (stem(form) if tag == "SL" else form), pos, start, end
+            if tag == "SH":
+                for hangul in dict.fromkeys(HANJA_WORDS[c] for c in form if c in HANJA_WORDS):
+                    yield hangul, pos, start, end
     glued = glued_surface()
     if glued:
         yield glued[0], run_pos, glued[1], glued[2]

@@ -27,7 +27,7 @@ GRAM_FIELDS = ("title_grams", "grams")
 POSITIONED_GRAM_FIELDS = frozenset({"title_grams"})
 """Bigram fields that keep positions, where a word's bigrams must be consecutive."""
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread."""
 
 # Separates multi-valued column values (categories).

@@ -40,7 +40,26 @@ def test_a_trailing_genitive_is_not_glued() -> None:
 
 def test_foreign_words_numbers_and_hanja() -> None:
     out = terms("Samsung Electronics의 HBM3E 3.5% 美 北")
-    assert {"samsung", "electronics", "hbm3e", "3.5", "美", "北"} <= set(out)
+    assert {"samsung", "electron", "hbm3e", "3.5", "美", "北"} <= set(out)
+
+
+def test_english_is_case_folded_and_stemmed() -> None:
+    assert terms("Running Servers") == terms("run server") == ["run", "server"]
+    assert terms("AI chips") == ["ai", "chip"]
+
+
+@pytest.mark.parametrize("text", ["3.5%", "2024년", "1조원", "30℃", "12단"])
+def test_numbers_with_units_are_findable_as_written(text: str) -> None:
+    assert text in terms(f"올해 {text} 기록")
+
+
+def test_headline_hanja_index_as_their_hangul_word_too() -> None:
+    positions = {t: p for t, p, *_ in korean_terms("美 대선, 北 미사일 발사…中 반발")}
+    assert positions["美"] == positions["미국"]
+    assert positions["北"] == positions["북한"]
+    assert "중국" in positions
+    pair = terms("韓日 정상회담")
+    assert {"한국", "일본", "정상회담"} <= set(pair)
 
 
 def test_verb_and_adjective_stems() -> None:
