@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sokbo.search import Post, SearchService
+from sokbo.search.vocabulary import Vocabulary
 
 from .check import duplicate_ids
 from .problems import Problem, Tally
@@ -185,11 +186,27 @@ def _site_key(site: Site) -> dict[str, Any]:
     return dataclasses.asdict(site)
 
 
+VOCABULARY_DIR = "_sokbo"
+"""Folder of the site (beside ``_posts``) where ``synonyms.txt`` and ``userdict.txt`` are found."""
+
+
+def vocabulary_files(posts_dir: Path, synonyms: Path | None, user_dict: Path | None) -> tuple[Path | None, Path | None]:
+    """The vocabulary files to use: those given, else the site's ``_sokbo/`` ones that exist."""
+    folder = Path(posts_dir).parent / VOCABULARY_DIR
+
+    def found(given: Path | None, name: str) -> Path | None:
+        return given if given is not None else (folder / name if (folder / name).is_file() else None)
+
+    return found(synonyms, "synonyms.txt"), found(user_dict, "userdict.txt")
+
+
 def build_index(
     posts_dir: str | Path,
     index_dir: str | Path,
     *,
     site: Site | None = None,
+    synonyms: Path | None = None,
+    user_dict: Path | None = None,
     procs: int | None = None,
     full: bool = False,
     wait: bool = False,
@@ -199,7 +216,10 @@ def build_index(
 ) -> IndexSummary:
     """Bring the index in ``index_dir`` up to date with the posts of ``posts_dir``.
 
-    Incremental unless ``full`` (or there is no usable index yet, or most posts changed).
+    Incremental unless ``full`` (or there is no usable index yet, or most posts changed, or
+    the user dictionary changed: it changes how every post is analysed). The synonyms and the
+    user dictionary are the files given, else the site's ``_sokbo/synonyms.txt`` and
+    ``_sokbo/userdict.txt`` when they exist (see :mod:`sokbo.search.vocabulary`).
     ``on_plan`` gets the number of files to read, ``on_file`` each file read. ``wait``: wait
     for another run on the same index instead of raising :class:`~sokbo.search.IndexBusy`.
 
@@ -214,9 +234,16 @@ def build_index(
     site = site or Site.from_posts_dir(posts_dir)
     service = SearchService(index_dir)
     summary = IndexSummary()
+    vocabulary, warnings = Vocabulary.read(*vocabulary_files(posts_dir, synonyms, user_dict))
+    summary.problems.extend(Problem(w.path, w.line, w.message) for w in warnings)
     with service.writing(wait=wait, notify=notify):
         usable = service.store.usable()
         manifest = service.manifest() if usable else {}
+        live = service.vocabulary()
+        if usable and live.user_words != vocabulary.user_words:
+            full = True
+            if notify is not None:
+                notify("the user dictionary changed: every post is analysed again")
         files = iter_post_files(posts_dir)
         plan = plan_run(files, posts_dir, manifest, site)
         summary.problems.extend(plan.duplicates)
@@ -254,9 +281,10 @@ def build_index(
                 on_report=on_report,
                 meta={"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink},
                 manifest=new_manifest,
+                vocabulary=vocabulary,
                 notify=notify,
             )
-        elif todo or plan.gone:
+        elif todo or plan.gone or live.synonyms != vocabulary.synonyms:
             read = _Reader(site)
             posts = []
             for pending in todo:
@@ -266,7 +294,9 @@ def build_index(
                     posts.append(post)
             new_ids = {post.id for post in posts}
             gone_ids = {state.id for state in plan.gone.values()} - new_ids
-            summary.posts = service.update(posts, sorted(gone_ids), manifest=new_manifest, notify=notify)
+            summary.posts = service.update(
+                posts, sorted(gone_ids), manifest=new_manifest, synonyms=vocabulary, notify=notify
+            )
         else:
             summary.posts = len(plan.kept)
         now = {state.id for state in indexed.values()}

@@ -54,6 +54,18 @@ def cli() -> None:
 @click.option(
     "--permalink", envvar=config.ENV_PERMALINK, help="Jekyll permalink pattern (default: _config.yml's, else pretty)."
 )
+@click.option(
+    "--synonyms",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar=config.ENV_SYNONYMS,
+    help="Synonym groups, one per line: 국민의힘 = 국힘 (default: the site's _sokbo/synonyms.txt).",
+)
+@click.option(
+    "--user-dict",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar=config.ENV_USER_DICT,
+    help="Words Kiwi should keep whole, one per line: word [tag [score]] (default: _sokbo/userdict.txt).",
+)
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating what changed.")
 @click.option(
     "--wait/--no-wait",
@@ -72,6 +84,8 @@ def index_command(
     index_dir: Path,
     base_url: str | None,
     permalink: str | None,
+    synonyms: Path | None,
+    user_dict: Path | None,
     full: bool,
     wait: bool,
     watch: bool,
@@ -112,6 +126,8 @@ def index_command(
                 index_dir,
                 site,
                 report,
+                synonyms=synonyms,
+                user_dict=user_dict,
                 on_error=lambda error: click.echo(f"sokbo: this run failed, watching on: {error}", err=True),
             )
         except KeyboardInterrupt:
@@ -132,6 +148,8 @@ def index_command(
                 posts_dir,
                 index_dir,
                 site=site,
+                synonyms=synonyms,
+                user_dict=user_dict,
                 procs=procs,
                 full=full,
                 wait=wait,

@@ -47,6 +47,8 @@ def watch(
     site: Site,
     on_run: Callable[[IndexSummary], None],
     *,
+    synonyms: Path | None = None,
+    user_dict: Path | None = None,
     stop: threading.Event | None = None,
     ready: Callable[[], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
@@ -65,8 +67,12 @@ def watch(
     observer = Observer()
     observer.schedule(changes, str(posts_dir), recursive=True)  # type: ignore[arg-type]
     observer.start()
+
+    def run() -> IndexSummary:
+        return build_index(posts_dir, index_dir, site=site, synonyms=synonyms, user_dict=user_dict, wait=True)
+
     try:
-        on_run(build_index(posts_dir, index_dir, site=site, wait=True))
+        on_run(run())
         if ready is not None:
             ready()
         while not stop.is_set():
@@ -76,7 +82,7 @@ def watch(
                 time.sleep(QUIET_SECONDS / 2)
             changes.event.clear()
             try:
-                summary = build_index(posts_dir, index_dir, site=site, wait=True)
+                summary = run()
             except Exception as error:  # noqa: BLE001 - a server that watches must keep watching
                 if on_error is None:
                     raise

@@ -33,10 +33,26 @@ from whoosh.lang.porter2 import stem
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
+_user_words: tuple[tuple[str, str, float], ...] = ()
+
+
+def use_user_words(words: tuple[tuple[str, str, float], ...]) -> bool:
+    """Analyse with these ``(word, tag, score)`` user words from now on (the site's dictionary).
+
+    Returns whether that changed anything; a Kiwi already loaded with other words is dropped
+    (Kiwi cannot forget a word), so the next analysis loads a new one.
+    """
+    global _kiwi, _user_words
+    with _kiwi_lock:
+        if words == _user_words:
+            return False
+        _user_words = words
+        _kiwi = None
+        return True
 
 
 def get_kiwi() -> Any:
-    """The process's one Kiwi instance, constructed on first call."""
+    """The process's one Kiwi instance, constructed on first call, with the user words."""
     global _kiwi
     if _kiwi is None:
         with _kiwi_lock:
@@ -50,6 +66,8 @@ def get_kiwi() -> Any:
                     # that is exactly what a forking process needs.
                     warnings.simplefilter("ignore", DeprecationWarning)
                     kiwi = Kiwi(num_workers=0, load_typo_dict=False, load_multi_dict=False)
+                for word, tag, score in _user_words:
+                    kiwi.add_user_word(word, tag, score)
                 kiwi.tokenize("")  # finish its lazy initialisation now, not on a reader's query
                 _kiwi = kiwi
     return _kiwi

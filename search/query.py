@@ -5,7 +5,8 @@ The language is the one readers already know, and no input is ever a syntax erro
 * words are ANDed; each must match by morpheme (동맹 finds 동맹을) or by bigrams;
 * ``"a phrase"`` matches the words in order (with or without particles between morphemes);
 * ``-word`` and ``-"a phrase"`` exclude;
-* ``OR`` between two terms makes them alternatives.
+* ``OR`` between two terms makes them alternatives;
+* a word of one of the site's synonym groups also matches the group's other words.
 
 Whoosh's own syntax (``field:``, ``*``, ``?``, ``~``, ``^``, brackets, unbalanced quotes) is
 plain text here: the parser below never hands the raw string to Whoosh's QueryParser.
@@ -21,6 +22,9 @@ from whoosh import query as wq
 
 from .analysis import bigrams, korean_terms, normalize
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS
+from .vocabulary import Vocabulary
+
+NO_VOCABULARY = Vocabulary()
 
 MAX_CLAUSES = 32
 """Terms past this many are ignored, as large engines do: a pasted paragraph is not a query."""
@@ -151,7 +155,17 @@ def term_query(term: Term) -> wq.Query | None:
     return alternatives[0] if len(alternatives) == 1 else _Or(alternatives)
 
 
-def build(parsed: ParsedQuery, *, any_clause: bool = False) -> wq.Query | None:
+def with_synonyms(terms: list[Term], vocabulary: Vocabulary) -> list[Term]:
+    """``terms`` and, after each word, the other words of its synonym groups (phrases stay as typed)."""
+    out: dict[Term, None] = {}
+    for term in terms:
+        out[term] = None
+        if not term.phrase:
+            out.update(dict.fromkeys(Term(w) for w in vocabulary.expansions(term.text)))
+    return list(out)
+
+
+def build(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY, *, any_clause: bool = False) -> wq.Query | None:
     """The Whoosh query for a parsed query; None when it matches every document.
 
     ``any_clause`` ORs the clauses instead of ANDing them: the fallback that finds the best
@@ -159,10 +173,10 @@ def build(parsed: ParsedQuery, *, any_clause: bool = False) -> wq.Query | None:
     """
     clauses: list[wq.Query] = []
     for alternatives in parsed.clauses:
-        subs = [q for q in (term_query(t) for t in alternatives) if q is not None]
+        subs = [q for q in (term_query(t) for t in with_synonyms(alternatives, vocabulary)) if q is not None]
         if subs:
             clauses.append(subs[0] if len(subs) == 1 else _Or(subs))
-    excluded = [q for q in (term_query(t) for t in parsed.excluded) if q is not None]
+    excluded = [q for q in (term_query(t) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]
     if clauses:
         positive: wq.Query = clauses[0] if len(clauses) == 1 else (_Or(clauses) if any_clause else wq.And(clauses))
     elif parsed.clauses:
@@ -176,11 +190,11 @@ def build(parsed: ParsedQuery, *, any_clause: bool = False) -> wq.Query | None:
     return positive
 
 
-def highlight_terms(parsed: ParsedQuery) -> list[str]:
-    """The strings to mark in snippets: what was typed and what it analyses to."""
+def highlight_terms(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
+    """The strings to mark in snippets: what was typed, its synonyms and what they analyse to."""
     found: dict[str, None] = {}
     for alternatives in parsed.clauses:
-        for term in alternatives:
+        for term in with_synonyms(alternatives, vocabulary):
             a = analyse(term)
             pieces = [term.text, *term.text.split(), *a.compounds, *a.morphemes]
             for piece in pieces:

@@ -19,7 +19,7 @@ from typing import Any
 
 
 from . import query as squery
-from .analysis import get_kiwi
+from .analysis import get_kiwi, use_user_words
 from .codec import segment_writer
 from .document import Post
 from .facets import FACETS, FacetValue
@@ -27,6 +27,7 @@ from .request import SearchRequest
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories, to_fields
 from .snippets import highlight, snippet
 from .store import IndexMissing, IndexStore, Notify, ignore
+from .vocabulary import Vocabulary
 from .writer import Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
@@ -189,6 +190,8 @@ class SearchService:
         self._toc = -1
         self._checked = 0.0
         self._local = threading.local()
+        self._vocabulary = Vocabulary()
+        self._meta_stamp: tuple[str, int] | None = None
 
     # -- building ---------------------------------------------------------------------
 
@@ -201,6 +204,7 @@ class SearchService:
         on_report: Callable[[Report], None] | None = None,
         meta: dict[str, Any] | None = None,
         manifest: Callable[[], dict[str, Any]] | None = None,
+        vocabulary: Vocabulary | None = None,
         wait: bool = False,
         notify: Notify | None = None,
     ) -> int:
@@ -209,14 +213,18 @@ class SearchService:
         ``items`` are Posts, or anything ``prepare`` turns into ``(Post | None, report)``
         (run in the worker processes when ``procs`` > 1, so reading is parallel too). Each
         report goes to ``on_report`` in the parent. ``manifest()`` is called after the last
-        item and saved with the generation. Until this returns, searches are served from the
-        previous generation.
+        item and saved with the generation, and so is the site's ``vocabulary`` (its user
+        words analyse the posts). Until this returns, searches are served from the previous
+        generation.
         """
         prepare = prepare or _as_post  # type: ignore[assignment]
+        vocabulary = vocabulary or Vocabulary()
+        use_user_words(vocabulary.user_words)  # before the workers fork
         with self.store.new_generation(wait=wait, notify=notify) as gen:
             count = write_posts(gen.ix, items, prepare, on_report or ignore, procs=procs)
             now = time.time()
             gen.meta.update(meta or {})
+            gen.meta["vocabulary"] = vocabulary.as_meta()
             gen.meta.update({"posts": count, "built_at": now, "updated_at": now})
             gen.manifest = manifest() if manifest else {}
         self._checked = 0.0  # look at the new generation on the next search
@@ -228,16 +236,23 @@ class SearchService:
         delete_ids: Iterable[str] = (),
         *,
         manifest: Callable[[], dict[str, Any]] | None = None,
+        synonyms: Vocabulary | None = None,
         wait: bool = False,
         notify: Notify | None = None,
     ) -> int:
         """Replace or add ``posts`` (by id) and remove ``delete_ids`` in the live generation.
 
         One Whoosh commit at the end: readers see all of the change or none of it.
-        ``manifest()`` is called after the last post and saved after the commit. Returns the
-        number of posts in the index afterwards.
+        ``manifest()`` is called after the last post and saved after the commit. Posts are
+        analysed with the live generation's user words (other user words need a rebuild);
+        the synonyms of ``synonyms``, when given, replace the live ones. Returns the number of
+        posts in the index afterwards.
         """
         with self.store.edit_live(wait=wait, notify=notify) as gen:
+            live = Vocabulary.from_meta(gen.meta.get("vocabulary", {}))
+            use_user_words(live.user_words)
+            if synonyms is not None:
+                gen.meta["vocabulary"] = replace(live, synonyms=synonyms.synonyms).as_meta()
             with segment_writer(gen.ix) as writer:  # commits at the end, cancels on an exception
                 for doc_id in delete_ids:
                     writer.delete_by_term("id", doc_id)
@@ -259,6 +274,11 @@ class SearchService:
         gen = self.store.current()
         return self.store.manifest(gen) if gen and self.store.usable() else {}
 
+    def vocabulary(self) -> Vocabulary:
+        """The live generation's synonyms and user words (none when there is no usable index)."""
+        gen = self.store.current()
+        return Vocabulary.from_meta(self.store.meta(gen).get("vocabulary", {})) if gen and self.store.usable() else Vocabulary()
+
     # -- reading ----------------------------------------------------------------------
 
     def _refresh(self) -> None:
@@ -275,8 +295,15 @@ class SearchService:
                 self._gen, self._ix = gen, ix
             try:
                 self._toc = self._ix.latest_generation()
+                stamp = (gen, self.store.meta_mtime_ns(gen))
             except OSError:  # the generation was removed under us: reopen next time
                 self._checked = 0.0
+                return
+            if stamp != self._meta_stamp:  # saved after each commit: synonyms may have changed
+                self._vocabulary = Vocabulary.from_meta(self.store.meta(gen).get("vocabulary", {}))
+                if use_user_words(self._vocabulary.user_words):
+                    squery.analyse.cache_clear()
+                self._meta_stamp = stamp
 
     def _searcher(self) -> tuple[Any, IndexView]:
         """This thread's searcher of the live generation, and that generation's view."""
@@ -315,11 +342,12 @@ class SearchService:
         started = time.perf_counter()
         searcher, view = self._searcher()
         parsed = squery.parse(request.q)
-        q = squery.build(parsed)
+        vocabulary = self._vocabulary
+        q = squery.build(parsed, vocabulary)
         partial = False
         matches = None if q is None else matching().evaluate(q, searcher, view.lengths, view.live_mask)
         if matches is not None and not matches.mask.any() and len(parsed.clauses) > 1:
-            q = squery.build(parsed, any_clause=True)
+            q = squery.build(parsed, vocabulary, any_clause=True)
             if q is not None:
                 matches = matching().evaluate(q, searcher, view.lengths, view.live_mask)
                 partial = bool(matches.mask.any())
@@ -344,7 +372,7 @@ class SearchService:
             ordered = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
             page = [(d, None) for d in ordered[start : start + request.per_page]]
 
-        terms = squery.highlight_terms(parsed)
+        terms = squery.highlight_terms(parsed, vocabulary)
         hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page]
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResponse(request, len(final), hits, facets, took, partial=partial)

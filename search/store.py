@@ -102,6 +102,10 @@ class IndexStore:
         """What the build recorded beside a generation (schema version, build time, counts)."""
         return _read_json(self.root / gen / META)
 
+    def meta_mtime_ns(self, gen: str) -> int:
+        """When a generation's meta was last saved (it is saved after every commit)."""
+        return (self.root / gen / META).stat().st_mtime_ns
+
     def manifest(self, gen: str) -> dict[str, Any]:
         """The indexer's manifest of a generation (empty when there is none)."""
         return _read_json(self.root / gen / MANIFEST)
