@@ -1,0 +1,109 @@
+"""The posts every engine indexes and every query is drawn from, read once by sokbo's reader.
+
+Reading through :func:`sokbo.indexer.reader.read_post` gives each engine the same plain text
+(HTML and Markdown stripped, front matter recovered), so the benchmark compares search, not
+parsing.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sokbo.indexer.reader import iter_post_files, read_post
+from sokbo.indexer.site import Site
+from sokbo.search.document import Post
+
+WORD = re.compile(r"[가-힣A-Za-z0-9]+")
+"""A word for the generator: a run of Hangul syllables, Latin letters and digits."""
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def summary(post: Post) -> str:
+    """Excerpt and feature text, once each (posts often repeat one in the other)."""
+    parts = [post.excerpt]
+    if post.feature_text and post.feature_text not in post.excerpt:
+        parts.append(post.feature_text)
+    return "\n".join(p for p in parts if p)
+
+
+def title_key(title: str) -> str:
+    """A title with case, whitespace and punctuation removed: equal keys mean a republished story."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", title).casefold())
+
+
+@dataclass
+class Corpus:
+    """The posts of one ``_posts`` folder (or its first N), with the statistics the generator needs."""
+
+    posts_dir: Path
+    """A folder holding exactly these posts (a folder of links when only the first N are used)."""
+    site: Site
+    posts: list[Post]
+    _keep: object = field(default=None, repr=False)
+    """The temporary folder of links, kept alive as long as the corpus."""
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """Each post's title, summary and body, whitespace collapsed: what substring checks scan."""
+        return [" ".join(f"{p.title}\n{summary(p)}\n{p.body}".split()) for p in self.posts]
+
+    @cached_property
+    def token_sets(self) -> list[frozenset[str]]:
+        """Each post's words (case-folded)."""
+        return [frozenset(w.casefold() for w in words(t)) for t in self.texts]
+
+    @cached_property
+    def df(self) -> Counter[str]:
+        """In how many posts each word occurs."""
+        return Counter(w for tokens in self.token_sets for w in tokens)
+
+    @cached_property
+    def titles(self) -> list[str]:
+        return [p.title.casefold() for p in self.posts]
+
+    def identifies(self, post: Post, chosen: list[str]) -> bool:
+        """Whether no title but those of ``post`` and its duplicates contains every word of
+        ``chosen`` (as substrings, so that no engine's way of matching words is favoured)."""
+        accepted = set(self.duplicates[post.id])
+        wanted = [w.casefold() for w in chosen]
+        return all(
+            self.posts[i].id in accepted for i, title in enumerate(self.titles) if all(w in title for w in wanted)
+        )
+
+    @cached_property
+    def duplicates(self) -> dict[str, tuple[str, ...]]:
+        """Post id → ids of every post with the same :func:`title_key` (itself included)."""
+        groups: dict[str, list[str]] = {}
+        for post in self.posts:
+            groups.setdefault(title_key(post.title), []).append(post.id)
+        return {pid: tuple(ids) for ids in groups.values() for pid in ids}
+
+    def containing(self, text: str) -> list[int]:
+        """Indexes of the posts whose text contains ``text`` (case-sensitive substring)."""
+        return [i for i, t in enumerate(self.texts) if text in t]
+
+
+def load_corpus(posts_dir: Path, limit: int | None = None) -> Corpus:
+    """Read the published posts of ``posts_dir`` (only the first ``limit`` files when given)."""
+    site = Site.from_posts_dir(posts_dir)
+    files = iter_post_files(posts_dir)
+    if limit is not None:
+        files = files[:limit]
+    read = [(f, read_post(f, site).post) for f in files]
+    posts = [post for _f, post in read if post is not None]
+    if limit is None:
+        return Corpus(posts_dir, site, posts)
+    links = tempfile.TemporaryDirectory(prefix="relevance-posts-")
+    for f, post in read:
+        if post is not None:
+            (Path(links.name) / f.name).symlink_to(f.resolve())
+    return Corpus(Path(links.name), site, posts, links)

@@ -1,0 +1,276 @@
+"""Known-item queries generated from the posts themselves, deterministically from a seed.
+
+Each query is made from one post (its target) in the way a reader who remembers that post
+would search for it; see README.md for the six sets. Per set the posts are visited in an
+order shuffled by ``seed``, at most one query per post, until ``per_set`` queries are made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from corpus import Corpus, summary, words
+from hangul import chosung, misspell
+from sokbo.search.document import Post
+
+SETS = ("title", "body", "inflected", "misspelt", "chosung", "phrase")
+HALVES = ("tune", "test")
+
+_HANGUL = re.compile(r"[가-힣]+")
+_PLAIN = re.compile(r"[가-힣A-Za-z0-9]+")
+"""A phrase word with no punctuation attached (so the quoted phrase is as a reader types it)."""
+_NOUNS = ("NNP", "NNG")
+ATTEMPTS = 10
+"""Random choices tried per post before it is passed over for this set."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One known-item query: ``text`` as typed, and the post it should find."""
+
+    set: str
+    text: str
+    target_id: str
+    half: str
+    expected_suggestion: str | None = None
+    """For misspelt queries: the query with the typo corrected."""
+    accepted: tuple[str, ...] = ()
+    """The target and the posts republished under the same title: any of them counts as found."""
+
+
+def half_of(set_name: str, target_id: str) -> str:
+    """"tune" or "test", from a hash of the set and the target: stable whatever the seed or N."""
+    return HALVES[hashlib.sha1(f"{set_name}:{target_id}".encode()).digest()[0] % 2]
+
+
+def df_cap(n_posts: int, per: int, floor: int) -> int:
+    """A document-frequency limit of one post in ``per`` (never below ``floor``)."""
+    return max(floor, n_posts // per)
+
+
+class Generator:
+    """Makes the queries of each set from a :class:`Corpus`."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        n = len(corpus.posts)
+        self.body_df = df_cap(n, 200, 2)  # 29 of 5,996 posts
+        self.inflected_df = df_cap(n, 600, 3)  # 9
+        self.chosung_df = df_cap(n, 600, 2)  # 9
+        self._makers: dict[str, Callable[[int, random.Random], tuple[str, str | None] | None]] = {
+            "title": self.title,
+            "body": self.body,
+            "inflected": self.inflected,
+            "misspelt": self.misspelt,
+            "chosung": self.chosung,
+            "phrase": self.phrase,
+        }
+
+    def generate(self, per_set: int, seed: int) -> list[Query]:
+        """``per_set`` queries (fewer when the posts run out) of every set, in set order."""
+        return [q for name in SETS for q in self._generate(name, per_set, seed)]
+
+    def _generate(self, name: str, per_set: int, seed: int) -> Iterator[Query]:
+        rng = random.Random(f"{seed}/{name}")
+        order = list(range(len(self.corpus.posts)))
+        rng.shuffle(order)
+        made = 0
+        for i in order:
+            if made == per_set:
+                return
+            result = self._makers[name](i, rng)
+            if result is None:
+                continue
+            text, expected = result
+            post_id = self.corpus.posts[i].id
+            made += 1
+            yield Query(name, text, post_id, half_of(name, post_id), expected, self.corpus.duplicates[post_id])
+
+    # -- statistics ---------------------------------------------------------------------
+
+    @cached_property
+    def vocabulary(self) -> set[str]:
+        return set(self.corpus.df)
+
+    @cached_property
+    def chosung_titles(self) -> dict[str, int]:
+        """Chosung string → number of posts with a title word whose chosung contains it (2–4 long)."""
+        counts: dict[str, int] = {}
+        for post in self.corpus.posts:
+            seen: set[str] = set()
+            for word in _HANGUL.findall(post.title):
+                initials = chosung(word)
+                for size in range(2, 5):
+                    seen.update(initials[k : k + size] for k in range(len(initials) - size + 1))
+            for c in seen:
+                counts[c] = counts.get(c, 0) + 1
+        return counts
+
+    @cached_property
+    def kiwi(self) -> Any:
+        from sokbo.search.analysis import get_kiwi
+
+        return get_kiwi()
+
+    def _unique(self, post: Post, text: str) -> bool:
+        """Whether no post other than ``post``'s duplicates contains ``text``."""
+        accepted = set(self.corpus.duplicates[post.id])
+        return all(self.corpus.posts[i].id in accepted for i in self.corpus.containing(text))
+
+    # -- the sets -----------------------------------------------------------------------
+
+    def title(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """2–3 words of the title, in shuffled order, that no other title has all of."""
+        post = self.corpus.posts[i]
+        found = list(dict.fromkeys(w for w in words(post.title) if len(w) >= 2))
+        if len(found) < 2:
+            return None
+        for _ in range(ATTEMPTS):
+            chosen = rng.sample(found, min(len(found), rng.choice((2, 3))))
+            if self.corpus.identifies(post, chosen):
+                return " ".join(chosen), None
+        return None
+
+    def body(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """2–3 nouns of the body that are rare in the corpus and absent from the title."""
+        post = self.corpus.posts[i]
+        title = post.title.casefold()
+        candidates = sorted(
+            w for w in bare_nouns(self.kiwi, post.body)
+            if w.casefold() not in title and self.corpus.df[w.casefold()] <= self.body_df
+        )
+        rng.shuffle(candidates)
+        picked: list[str] = []
+        for word in candidates:
+            if not any(word in p or p in word for p in picked):
+                picked.append(word)
+        if len(picked) < 2:
+            return None
+        return " ".join(picked[: rng.choice((2, 3))]), None
+
+    def inflected(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """A noun the post only ever writes with a particle attached, searched bare, that few
+        posts contain (in more, no engine can tell which of them the reader remembers)."""
+        candidates = sorted(particle_only_nouns(self.kiwi, self.corpus.posts[i]))
+        rng.shuffle(candidates)
+        for noun in candidates:
+            if len(self.corpus.containing(noun)) <= self.inflected_df:
+                return noun, None
+        return None
+
+    def misspelt(self, i: int, rng: random.Random) -> tuple[str, str] | None:
+        """A title word with one jamo changed, and another title word, in title order; the two
+        words (spelt right) are in no other title."""
+        post = self.corpus.posts[i]
+        found = list(dict.fromkeys(w for w in words(post.title) if len(w) >= 2))
+        hangul = [w for w in found if _HANGUL.fullmatch(w)]
+        if len(found) < 2 or not hangul:
+            return None
+        rng.shuffle(hangul)
+        for word in hangul[:ATTEMPTS]:
+            other = rng.choice([w for w in found if w != word])
+            if not self.corpus.identifies(post, [word, other]):
+                continue
+            typo = misspell(word, rng, self.vocabulary)
+            if typo is None:
+                continue
+            pair = sorted((word, other), key=post.title.index)
+            return " ".join(typo if w == word else w for w in pair), " ".join(pair)
+        return None
+
+    def chosung(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """The initial consonants of a 2–4-syllable noun (proper nouns first) or word of the title,
+        when few titles have a word with those initials."""
+        title = self.corpus.posts[i].title
+        tiers: dict[str, set[str]] = {"NNP": set(), "NNG": set(), "word": set()}
+        for token in self.kiwi.tokenize(title):
+            if token.tag in _NOUNS and title[token.start : token.end] == token.form:
+                tiers[token.tag].add(token.form)
+        tiers["word"].update(_HANGUL.findall(title))
+        for tier in tiers.values():
+            initials = sorted(
+                {chosung(w) for w in tier if _HANGUL.fullmatch(w) and 2 <= len(w) <= 4}
+                - {""}
+            )
+            specific = [c for c in initials if self.chosung_titles.get(c, 0) <= self.chosung_df]
+            if specific:
+                return rng.choice(specific), None
+        return None
+
+    def phrase(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """A quoted run of 3–5 consecutive words of one body line that no other post contains."""
+        post = self.corpus.posts[i]
+        size = rng.randint(3, 5)
+        runs = [
+            run for line in post.body.splitlines() for line_words in [line.split()]
+            for k in range(len(line_words) - size + 1)
+            for run in [line_words[k : k + size]]
+            if all(_PLAIN.fullmatch(w) for w in run) and _HANGUL.search(run[0] + run[-1])
+        ]
+        rng.shuffle(runs)
+        for run in runs[:20]:
+            text = " ".join(run)
+            if len(text) >= 8 and self._unique(post, text):
+                return f'"{text}"', None
+        return None
+
+
+def particle_only_nouns(kiwi: Any, post: Post) -> set[str]:
+    """Nouns (2+ syllables) that occur in ``post`` only as whole words followed by particles.
+
+    Every occurrence must be a word that Kiwi reads as the noun then only particles (J* tags),
+    and every word of the post that contains the noun must be one of those: so the bare noun
+    is nowhere in the post, not even inside a compound.
+    """
+    text = " ".join(f"{post.title}\n{summary(post)}\n{post.body}".split())
+    spans = {m.start(): m for m in re.finditer(_PLAIN, text)}
+    tokens = kiwi.tokenize(text)
+    ok: dict[str, bool] = {}
+    surfaces: dict[str, set[str]] = {}
+    for k, token in enumerate(tokens):
+        if token.tag not in _NOUNS or not _HANGUL.fullmatch(token.form) or len(token.form) < 2:
+            continue
+        word = spans.get(token.start)
+        attached = (
+            word is not None
+            and text[token.start : token.end] == token.form
+            and word.end() > token.end
+        )
+        if attached:
+            assert word is not None
+            rest = list(itertools.takewhile(lambda t: t.start < word.end(), tokens[k + 1 : k + 8]))
+            attached = (
+                bool(rest) and rest[0].start == token.end and rest[-1].end == word.end()
+                and all(t.tag.startswith("J") for t in rest)
+            )
+        ok[token.form] = ok.get(token.form, True) and attached
+        if attached:
+            assert word is not None
+            surfaces.setdefault(token.form, set()).add(word.group())
+    post_words = set(_PLAIN.findall(text))
+    return {
+        noun for noun, good in ok.items()
+        if good and all(w in surfaces[noun] for w in post_words if noun in w)
+    }
+
+
+def bare_nouns(kiwi: Any, text: str) -> set[str]:
+    """Words of ``text`` that are one noun and nothing else (2+ syllables, or 3+ Latin letters)."""
+    found: set[str] = set()
+    spans = {m.start(): m.group() for m in _PLAIN.finditer(text)}
+    for token in kiwi.tokenize(text):
+        word = spans.get(token.start)
+        if word is None or len(word) != token.len or word != token.form:
+            continue
+        if (token.tag in _NOUNS and _HANGUL.fullmatch(word) and len(word) >= 2) or (
+            token.tag == "SL" and len(word) >= 3
+        ):
+            found.add(word)
+    return found

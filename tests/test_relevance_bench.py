@@ -1,0 +1,138 @@
+"""The relevance benchmark's query generator and metrics (bench/relevance), on samples/_posts.
+
+No corpus, npm or Pagefind needed: these check that the queries are deterministic and fair
+(every target exists, every inflected noun is absent bare from its post) and that the
+metrics are computed right.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "relevance"
+sys.path.insert(0, str(BENCH))
+
+from corpus import Corpus, load_corpus, words  # noqa: E402
+from engine import terms  # noqa: E402
+from engine_fts5 import Fts5Engine, to_sql  # noqa: E402
+from engine_whoosh import WhooshEngine  # noqa: E402
+from hangul import INITIALS, chosung, compose, decompose, misspell, neighbours  # noqa: E402
+from metrics import first_rank, percentile, same_query, score  # noqa: E402
+from queries import SETS, Generator, Query  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(SAMPLES)
+
+
+@pytest.fixture(scope="module")
+def queries(corpus: Corpus) -> list[Query]:
+    return Generator(corpus).generate(200, seed=7)
+
+
+def test_same_seed_same_queries(corpus: Corpus, queries: list[Query]) -> None:
+    assert Generator(load_corpus(SAMPLES)).generate(200, seed=7) == queries
+    assert Generator(corpus).generate(200, seed=8) != queries
+
+
+def test_every_set_is_made_and_targets_are_posts(corpus: Corpus, queries: list[Query]) -> None:
+    ids = {p.id for p in corpus.posts}
+    assert {q.set for q in queries} == set(SETS)
+    for q in queries:
+        assert q.target_id in ids and q.target_id in q.accepted and set(q.accepted) <= ids
+        assert q.half in ("tune", "test")
+        assert (q.expected_suggestion is not None) == (q.set == "misspelt")
+    for name in SETS:  # at most one query per post and set
+        targets = [q.target_id for q in queries if q.set == name]
+        assert len(targets) == len(set(targets)) <= len(corpus.posts)
+
+
+def test_per_set_caps_the_number(corpus: Corpus) -> None:
+    few = Generator(corpus).generate(3, seed=7)
+    assert [q.set for q in few] == [s for s in SETS for _ in range(3)]
+
+
+def test_inflected_nouns_are_never_bare_in_their_post(corpus: Corpus, queries: list[Query]) -> None:
+    from sokbo.search.analysis import get_kiwi
+
+    posts = {p.id: (p, text) for p, text in zip(corpus.posts, corpus.texts)}
+    inflected = [q for q in queries if q.set == "inflected"]
+    assert len(inflected) >= 10
+    for q in inflected:
+        post, text = posts[q.target_id]
+        assert q.text in text  # it is there ...
+        assert q.text not in words(text)  # ... but never as a word of its own
+        assert all(w.startswith(q.text) for w in words(text) if q.text in w)
+        nouns = {t.form for t in get_kiwi().tokenize(text) if t.tag in ("NNG", "NNP")}
+        assert q.text in nouns
+
+
+def test_queries_come_from_their_target(corpus: Corpus, queries: list[Query]) -> None:
+    posts = {p.id: p for p in corpus.posts}
+    for q in queries:
+        post = posts[q.target_id]
+        if q.set == "title":
+            assert 2 <= len(q.text.split()) <= 3 and all(w in words(post.title) for w in q.text.split())
+        elif q.set == "body":
+            assert all(w in words(post.body) and w not in post.title for w in q.text.split())
+        elif q.set == "phrase":
+            assert q.text.startswith('"') and q.text.endswith('"') and 3 <= len(q.text.split()) <= 5
+            assert q.text.strip('"') in " ".join(post.body.split())
+        elif q.set == "chosung":
+            assert q.text and set(q.text) <= set(INITIALS)
+            assert any(q.text in chosung(w) for w in words(post.title))
+        elif q.set == "misspelt":
+            assert q.expected_suggestion is not None
+            assert all(w in words(post.title) for w in q.expected_suggestion.split())
+            changed = [(a, b) for a, b in zip(q.text, q.expected_suggestion) if a != b]
+            assert len(q.text) == len(q.expected_suggestion) and len(changed) == 1
+            (typo, right), = changed
+            assert sum(x != y for x, y in zip(decompose(typo), decompose(right))) == 1
+
+
+def test_hangul_arithmetic() -> None:
+    assert compose(*decompose("한")) == "한"
+    assert chosung("대한민국 2024") == "ㄷㅎㅁㄱ"
+    assert "ㄲ" in neighbours("ㄱ") and "ㄷ" in neighbours("ㄱ") and "ㅅ" in neighbours("ㄱ")
+    assert neighbours("ㅘ") == []  # two keystrokes: no single slip
+    typo = misspell("나라", random.Random(1), known={"나라"})
+    assert typo is not None and typo != "나라" and len(typo) == 2
+
+
+def test_metrics_on_a_hand_made_ranking() -> None:
+    ranking = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]
+    assert first_rank(ranking, ("c", "x")) == 3
+    assert first_rank(ranking, ("l",)) == 12
+    assert first_rank(ranking, ("x",)) is None
+    s = score([1, 2, 12, None], [1.0, 2.0, 3.0, 4.0], [True, False, True, False])
+    assert s.n == 4
+    assert s.mrr10 == pytest.approx((1 + 0.5) / 4)
+    assert s.r10 == 0.5 and s.r1000 == 0.75 and s.suggestion == 0.5
+    assert percentile([5.0, 1.0, 3.0], 50) == 3.0 and percentile([], 95) == 0.0
+    assert same_query("푸른  하늘", "푸른 하늘") and not same_query(None, "푸른 하늘")
+
+
+def test_query_terms_and_fts5_sql() -> None:
+    assert terms('한국 "오늘 날씨 맑음"  "" 비') == [("한국", False), ("오늘 날씨 맑음", True), ("비", False)]
+    sql = to_sql("일기예보 비")
+    assert sql is not None and "MATCH" in sql[0] and "LIKE" in sql[0] and sql[1][0] == '"일기예보"'
+    assert to_sql("비") is not None and "MATCH" not in to_sql("비")[0]  # type: ignore[index]
+    assert to_sql('""') is None
+
+
+def test_baselines_find_title_queries(corpus: Corpus, queries: list[Query]) -> None:
+    title = [q for q in queries if q.set == "title"][:10]
+    for engine in (WhooshEngine(), Fts5Engine()):
+        engine.build(corpus)
+        try:
+            found = [first_rank(engine.search(q.text, frozenset(q.accepted)).ids, q.accepted) for q in title]
+        finally:
+            engine.close()
+        assert sum(r is not None for r in found) >= 8, engine.name
