@@ -173,6 +173,7 @@ def index_command(
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Order of the hits.")
 @click.option("--page", default="1", show_default=True, help="Page of hits.")
 @click.option("--limit", "per_page", default="10", show_default=True, help="Hits per page (1-100).")
+@click.option("--no-correct", "no_correct", is_flag=True, help="Search QUERY as typed even when it finds nothing and a correction would.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the body of GET /api/search.")
 def search_command(
     query: str,
@@ -183,6 +184,7 @@ def search_command(
     sort: str | None,
     page: str,
     per_page: str,
+    no_correct: bool,
     as_json: bool,
 ) -> None:
     """Search the index for QUERY (empty: the newest posts)."""
@@ -194,6 +196,7 @@ def search_command(
         "sort": [sort or ""],
         "page": [page],
         "per_page": [per_page],
+        "correct": ["0" if no_correct else ""],
     }
     try:
         request = SearchRequest.from_params(params)
@@ -209,6 +212,12 @@ def search_command(
     body = response.as_dict()
     found = f"{body['total']} hits" + (" (partial matches: no post has every word)" if body["partial"] else "")
     click.echo(f"{found}, page {body['page']} of {response.pages}, {body['took_ms']} ms")
+    if body["corrected"]:
+        click.echo(f"Nothing found for {query!r}: these are the hits of {body['suggestion']!r} (--no-correct: of {query!r})")
+    elif body["suggestion"]:
+        click.echo(f"Did you mean {body['suggestion']!r}?")
+    if body["expanded"]:
+        click.echo(f"초성 searched as: {', '.join(body['expanded'])}")
     for n, hit in enumerate(body["hits"], start=(response.request.page - 1) * response.request.per_page + 1):
         click.echo()
         click.secho(f"{n}. {hit['title']}", bold=True)

@@ -114,14 +114,14 @@ def normalize(text: str) -> str:
 
 
 class TermTokenizer(Tokenizer):
-    """A Whoosh tokenizer over a function that gives ``(text, position, startchar, endchar)``.
+    """A Whoosh tokenizer over a function that gives ``(text, position, startchar, endchar, weight)``.
 
     Subclasses name the function in ``terms``; Whoosh's pipeline (positions, character
     offsets, ``tokenize=False`` for whole values) is handled here once.
     """
 
     @staticmethod
-    def terms(value: str) -> Iterator[tuple[str, int, int, int]]:
+    def terms(value: str) -> Iterator[tuple[str, int, int, int, float]]:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
@@ -144,9 +144,9 @@ class TermTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos, startchar, endchar in self.terms(value) if tokenize else [(value, 0, 0, len(value))]:
+        for text, pos, startchar, endchar, weight in self.terms(value) if tokenize else [(value, 0, 0, len(value), 1.0)]:
             t.text = text
-            t.boost = 1.0
+            t.boost = weight
             if keeporiginal:
                 t.original = text
             t.stopped = False
@@ -158,15 +158,21 @@ class TermTokenizer(Tokenizer):
             yield t
 
 
-def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
-    """``(term, position, startchar, endchar)`` for each index term of ``text``.
+PART_WEIGHT = 0.5
+"""Weight of a morpheme inside a glued compound (사무 in 사무총장): a post that says the word
+itself (사무) ranks above one that only has it inside a longer noun."""
+
+
+def korean_terms(text: str) -> Iterator[tuple[str, int, int, int, float]]:
+    """``(term, position, startchar, endchar, weight)`` for each index term of ``text``.
 
     Content morphemes take consecutive positions; the glued surface of a noun run shares
-    the position of the run's first morpheme.
+    the position of the run's first morpheme, and the run's own morphemes weigh
+    ``PART_WEIGHT``.
 
     Example:
-        >>> [t for t, *_ in korean_terms("한미동맹을 강화했다")]
-        ['한미', '동맹', '한미동맹', '강화']
+        >>> [(t, w) for t, _p, _s, _e, w in korean_terms("한미동맹을 강화했다")]
+        [('한미', 0.5), ('동맹', 0.5), ('한미동맹', 1.0), ('강화', 1.0)]
     """
     text = normalize(text)
     if not text.strip():
@@ -174,14 +180,18 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
     pos = -1
     run: list[tuple[int, int, str]] = []  # (start, end, tag) of a noun run inside one word
     run_pos = 0
+    members: list[tuple[str, int, int, int]] = []  # the run's content terms, held until it ends
 
-    def glued_surface() -> tuple[str, int, int] | None:
+    def end_run() -> Iterator[tuple[str, int, int, int, float]]:
         while run and run[-1][2] in _RUN_INNER_TAGS:
             run.pop()  # 미국의: a trailing genitive is not part of the name
-        if len(run) < 2:
-            return None
-        start, end = run[0][0], run[-1][1]
-        return text[start:end].lower(), start, end
+        glued = len(run) >= 2
+        for term in members:
+            yield (*term, PART_WEIGHT if glued else 1.0)
+        if glued:
+            start, end = run[0][0], run[-1][1]
+            yield text[start:end].lower(), run_pos, start, end, 1.0
+        members.clear()
 
     # z_coda=False: no splitting of a trailing consonant added for style (했닼): rare in news,
     # and skipping it makes analysis 10-30% faster.
@@ -192,28 +202,28 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int]]:
         start, end = tok.start, tok.start + tok.len
         extends = bool(run) and start == run[-1][1] and (tag in _RUN_TAGS or tag in _RUN_INNER_TAGS)
         if not extends:
-            glued = glued_surface()
-            if glued:
-                yield glued[0], run_pos, glued[1], glued[2]
+            yield from end_run()
             run = []
             if tag in _RUN_TAGS:
                 run_pos = pos + 1
-        if extends or tag in _RUN_TAGS:
+        in_run = extends or tag in _RUN_TAGS
+        if in_run:
             run.append((start, end, tag))
         if tag in CONTENT_TAGS:
             pos += 1
             form = tok.form.lower()
-            yield (stem(form) if tag == "SL" else form), pos, start, end
+            terms = [(stem(form) if tag == "SL" else form, pos, start, end)]
             if tag == "SH":
-                for hangul in dict.fromkeys(HANJA_WORDS[c] for c in form if c in HANJA_WORDS):
-                    yield hangul, pos, start, end
-    glued = glued_surface()
-    if glued:
-        yield glued[0], run_pos, glued[1], glued[2]
+                terms += [(w, pos, start, end) for w in dict.fromkeys(HANJA_WORDS[c] for c in form if c in HANJA_WORDS)]
+            if in_run:
+                members.extend(terms)
+            else:
+                yield from ((*t, 1.0) for t in terms)
+    yield from end_run()
 
 
-def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
-    """``(bigram, position, startchar, endchar)`` for each word of ``text``.
+def bigrams(text: str) -> Iterator[tuple[str, int, int, int, float]]:
+    """``(bigram, position, startchar, endchar, weight)`` for each word of ``text``.
 
     Words of Latin letters and digits have none: Kiwi keeps them whole (SL, SN), and their
     bigrams would only add false matches (qoogle would match every page with "google").
@@ -229,11 +239,11 @@ def bigrams(text: str) -> Iterator[tuple[str, int, int, int]]:
         if word.isascii():
             continue  # Latin letters and digits: Kiwi never splits those oddly
         if len(word) == 1:
-            yield word, pos, start, start + 1
+            yield word, pos, start, start + 1, 1.0
             pos += 1
             continue
         for i in range(len(word) - 1):
-            yield word[i : i + 2], pos, start + i, start + i + 2
+            yield word[i : i + 2], pos, start + i, start + i + 2, 1.0
             pos += 1
 
 

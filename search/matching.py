@@ -24,6 +24,14 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
+from .analysis import normalize
+from .query import Quoted
+
+LITERAL_BOOST = 2.0
+"""Score factor for posts that contain a quoted phrase exactly as typed."""
+LITERAL_CHECKS = 100
+"""At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
+
 
 @dataclass
 class Matches:
@@ -80,6 +88,7 @@ class _Evaluator:
         self.leaves = list(searcher.reader().leaf_readers())
         self.weighting = searcher.weighting
         self.terms: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.texts: dict[int, str] = {}
 
     def empty(self) -> Matches:
         return Matches(np.zeros(self.n, dtype=bool), np.zeros(self.n))
@@ -96,6 +105,8 @@ class _Evaluator:
         if isinstance(q, wq.And):
             parts = [self.run(sub) for sub in q.subqueries]
             return _intersection(parts) if parts else self.empty()
+        if isinstance(q, Quoted):
+            return self.quoted(q)
         if isinstance(q, wq.Or):
             result = self.empty()
             for sub in q.subqueries:
@@ -116,6 +127,36 @@ class _Evaluator:
         result = self.empty()
         result.mask[list(self.searcher.docs_for_query(q))] = True
         return result
+
+    def quoted(self, q: Quoted) -> Matches:
+        """The phrase's morpheme matches, plus posts with all its words that contain it as
+        typed; posts that contain it as typed score ``LITERAL_BOOST`` times higher."""
+        result = self.empty()
+        for sub in q.subqueries:
+            part = self.run(sub)
+            result.mask |= part.mask
+            result.scores += part.scores
+        loose = self.run(q.loose) if q.loose is not None else result
+        candidates = np.flatnonzero(loose.mask | result.mask)
+        if len(candidates) > LITERAL_CHECKS:
+            best = np.maximum(loose.scores, result.scores)[candidates]
+            candidates = candidates[np.argpartition(-best, LITERAL_CHECKS - 1)[:LITERAL_CHECKS]]
+        wanted = _flat(q.text)
+        literal = [int(d) for d in candidates if wanted in self.text(int(d))]
+        if literal:
+            added = [d for d in literal if not result.mask[d]]
+            result.mask[added] = True
+            result.scores[added] = loose.scores[added]
+            result.scores[literal] *= LITERAL_BOOST
+        return result
+
+    def text(self, docnum: int) -> str:
+        """A post's title, summary and body, flattened as :func:`_flat` does."""
+        found = self.texts.get(docnum)
+        if found is None:
+            stored = self.searcher.stored_fields(docnum)
+            found = self.texts[docnum] = _flat("\n".join(stored.get(f, "") for f in ("title", "summary", "body")))
+        return found
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Docnums and BM25F scores of one term's postings (deleted documents included)."""
@@ -194,6 +235,11 @@ class _Evaluator:
                     break
             found.extend(d + offset for d in docs)
         return found
+
+
+def _flat(text: str) -> str:
+    """Text for finding a phrase as typed: normalised, lower case, one space between words."""
+    return " ".join(normalize(text).lower().split())
 
 
 def _intersection(parts: list[Matches]) -> Matches:

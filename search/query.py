@@ -15,6 +15,7 @@ plain text here: the parser below never hands the raw string to Whoosh's QueryPa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -99,6 +100,24 @@ class _Or(wq.Or):
     matcher_type = wq.Or.DEFAULT_MATCHER
 
 
+class Quoted(wq.Or):
+    """A quoted phrase: its morphemes in order in any field (the alternatives of this Or), or
+    its text as typed in a post that has all its words (``loose``).
+
+    Kiwi may analyse a phrase on its own differently than inside a sentence (자리잡고: one verb,
+    or a noun and a verb), so the morpheme phrase alone can miss the very post it was copied
+    from; the text as typed cannot. The evaluator (:mod:`~sokbo.search.matching`) checks the
+    text in the stored posts and ranks posts that contain it as typed above the others.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+    def __init__(self, subqueries: list[wq.Query], text: str, loose: wq.Query | None) -> None:
+        super().__init__(subqueries)
+        self.text = text
+        self.loose = loose
+
+
 def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -118,7 +137,7 @@ def analyse(term: Term) -> Analysed:
     morphemes: list[str] = []
     compounds: list[str] = []
     seen_pos: set[int] = set()
-    for text, pos, _s, _e in korean_terms(term.text):
+    for text, pos, *_ in korean_terms(term.text):
         if pos in seen_pos:
             compounds.append(text)
         else:
@@ -152,6 +171,8 @@ def term_query(term: Term) -> wq.Query | None:
                 alternatives.append(wq.And([wq.Term(f, g) for g in dict.fromkeys(a.grams)]))
     if not alternatives:
         return None
+    if term.phrase and len(term.text.split()) > 1:
+        return Quoted(alternatives, term.text, term_query(Term(term.text)))
     return alternatives[0] if len(alternatives) == 1 else _Or(alternatives)
 
 
@@ -165,15 +186,23 @@ def with_synonyms(terms: list[Term], vocabulary: Vocabulary) -> list[Term]:
     return list(out)
 
 
-def build(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY, *, any_clause: bool = False) -> wq.Query | None:
+def build(
+    parsed: ParsedQuery,
+    vocabulary: Vocabulary = NO_VOCABULARY,
+    *,
+    any_clause: bool = False,
+    boosts: Mapping[Term, float] | None = None,
+) -> wq.Query | None:
     """The Whoosh query for a parsed query; None when it matches every document.
 
     ``any_clause`` ORs the clauses instead of ANDing them: the fallback that finds the best
-    partial matches when no document has every word.
+    partial matches when no document has every word. ``boosts`` multiplies the scores of
+    some terms (the words a 초성 query stands for, by how likely they are meant).
     """
     clauses: list[wq.Query] = []
     for alternatives in parsed.clauses:
-        subs = [q for q in (term_query(t) for t in with_synonyms(alternatives, vocabulary)) if q is not None]
+        terms = with_synonyms(alternatives, vocabulary)
+        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t), t) for t in terms) if q is not None]
         if subs:
             clauses.append(subs[0] if len(subs) == 1 else _Or(subs))
     excluded = [q for q in (term_query(t) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]
@@ -188,6 +217,11 @@ def build(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY, *, any_cl
     if isinstance(positive, wq.Every):
         return None
     return positive
+
+
+def _boosted(q: wq.Query, boosts: Mapping[Term, float] | None, term: Term) -> wq.Query:
+    boost = boosts.get(term, 1.0) if boosts else 1.0
+    return q if boost == 1.0 else q.with_boost(q.boost * boost)
 
 
 def highlight_terms(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:

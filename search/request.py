@@ -18,6 +18,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 1000
 MAX_CATEGORIES = 50
+DEFAULT_SUGGESTIONS = 10
+MAX_SUGGESTIONS = 20
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -44,7 +46,7 @@ class SearchRequest:
     Example:
         >>> SearchRequest.from_params({"q": ["동맹"], "category": ["정치", "국제"], "page": ["2"]})
         ... # doctest: +ELLIPSIS
-        SearchRequest(q='동맹', categories=('정치', '국제'), date_from=None, ..., page=2, per_page=10)
+        SearchRequest(q='동맹', categories=('정치', '국제'), date_from=None, ..., page=2, per_page=10, correct=True)
     """
 
     q: str = ""
@@ -54,6 +56,8 @@ class SearchRequest:
     sort: str = "newest"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    correct: bool = True
+    """Search a corrected query instead when this one finds nothing (``correct=0`` turns it off)."""
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> "SearchRequest":
@@ -78,7 +82,8 @@ class SearchRequest:
             raise BadParameter("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         page = _int(first("page"), "page", 1, 1, MAX_PAGE)
         per_page = _int(first("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-        return cls(q, categories, date_from, date_to, sort, page, per_page)
+        correct = _flag(first("correct"), "correct", True)
+        return cls(q, categories, date_from, date_to, sort, page, per_page, correct)
 
     def as_params(self, **changes: object) -> list[tuple[str, str]]:
         """This request as URL query pairs (for links that change one thing, e.g. the page)."""
@@ -90,6 +95,7 @@ class SearchRequest:
             "sort": self.sort if self.sort != ("relevance" if self.q else "newest") else "",
             "page": str(self.page) if self.page != 1 else "",
             "per_page": str(self.per_page) if self.per_page != DEFAULT_PER_PAGE else "",
+            "correct": "" if self.correct else "0",
         }
         for key, value in changes.items():
             values[key] = value if isinstance(value, list) else ("" if value is None else str(value))
@@ -99,6 +105,41 @@ class SearchRequest:
                 if v:
                     pairs.append((key, v))
         return pairs
+
+
+@dataclass(frozen=True)
+class SuggestRequest:
+    """``GET /api/suggest``: what the reader has typed so far, and how many completions to return.
+
+    Example:
+        >>> SuggestRequest.from_params({"q": ["대토"], "limit": ["5"]})
+        SuggestRequest(q='대토', limit=5)
+    """
+
+    q: str = ""
+    limit: int = DEFAULT_SUGGESTIONS
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Sequence[str]]) -> "SuggestRequest":
+        """Validate request parameters (each a list of values); unknown names are ignored."""
+        q = ((params.get("q") or [""])[0] or "").strip()
+        if len(q) > MAX_QUERY_CHARS:
+            raise BadParameter("q", f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+        limit = _int((params.get("limit") or [None])[0], "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+        return cls(q, limit)
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _flag(raw: str | None, name: str, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise BadParameter(name, f"'{name}' must be 1 or 0, not {raw[:40]!r}")
+    return value in _TRUE
 
 
 def _date(raw: str | None, name: str) -> dt.date | None:

@@ -12,6 +12,7 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, korean_analyzer
+from .dedup import sketch_body, sketch_title
 from .document import Post
 
 # Weights of the searchable fields (BM25F field boosts).
@@ -53,6 +54,9 @@ def build_schema() -> Schema:
         # Columns are what facets, filters and sorting read: one small array per field.
         cats_col=COLUMN(columns.VarBytesColumn()),
         month=COLUMN(columns.VarBytesColumn()),
+        # Near-duplicate sketches (dedup.py): read for every post when a searcher opens.
+        title_sig=COLUMN(columns.VarBytesColumn()),
+        body_sig=COLUMN(columns.VarBytesColumn()),
         day=NUMERIC(int, bits=32, stored=False, sortable=True, signed=False),
         ts=NUMERIC(int, bits=64, stored=False, sortable=True),
         date=STORED(),
@@ -90,6 +94,8 @@ def to_fields(post: Post) -> dict[str, object]:
         "tags": ",".join(t.replace(",", " ") for t in post.tags),
         "cats_col": _SEP.join(categories).encode("utf-8"),
         "month": post.day.strftime("%Y-%m").encode("ascii"),
+        "title_sig": sketch_title(post.title),
+        "body_sig": sketch_body("\n".join((summary, post.body))),
         "day": day_number(post.day),
         "ts": int(post.timestamp),
         "date": post.date,

@@ -9,6 +9,7 @@ over per-document columns (:class:`IndexView`) → the best-scored page
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -18,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 
+from . import correction, dedup
 from . import query as squery
 from .analysis import get_kiwi, use_user_words
 from .codec import segment_writer
 from .document import Post
 from .facets import FACETS, FacetValue
+from .lexicon import Lexicon, LexiconCache
 from .request import SearchRequest
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories, to_fields
 from .snippets import highlight, snippet
@@ -32,6 +35,19 @@ from .writer import Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
 """How often a long-lived service looks for a newly published generation."""
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A near-duplicate post folded under a hit (the same story, republished)."""
+
+    id: str
+    title: str
+    url: str
+    date: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "url": self.url, "date": self.date}
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,8 @@ class Hit:
     score: float | None
     title_html: str
     image: str
+    similar: list[Similar] = field(default_factory=list)
+    """Near-duplicates of this post that also matched, folded under it (비슷한 기사 n건)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +75,7 @@ class Hit:
             "snippet": self.snippet,
             "score": self.score,
             "image": self.image,
+            "similar": [s.as_dict() for s in self.similar],
         }
 
 
@@ -72,6 +91,11 @@ class SearchResponse:
     partial: bool = False
     """True when no post had every word and these are the best partial matches."""
     suggestion: str | None = None
+    """A corrected query when words of this one look misspelt (see :mod:`~sokbo.search.correction`)."""
+    corrected: bool = False
+    """True when the query found nothing and these are the results of ``suggestion`` instead."""
+    expanded: list[str] = field(default_factory=list)
+    """The words 초성 in the query were searched as (ㄱㅈㅇ → 김정은, ...)."""
 
     @property
     def pages(self) -> int:
@@ -92,6 +116,8 @@ class SearchResponse:
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "corrected": self.corrected,
+            "expanded": self.expanded,
         }
 
 
@@ -112,6 +138,10 @@ class IndexView:
     ids: list[str]
     by_category: dict[str, frozenset[int]] = field(default_factory=dict)
     by_month: dict[str, frozenset[int]] = field(default_factory=dict)
+    cluster: list[int] = field(default_factory=list)
+    """Each docnum's near-duplicate cluster (see :mod:`~sokbo.search.dedup`)."""
+    duplicates: frozenset[int] = frozenset()
+    """Live docnums that have a live near-duplicate: only results with one of these fold."""
     live_mask: Any = None
     """``live`` as a NumPy bool array (for :mod:`~sokbo.search.matching`)."""
     lengths: dict[str, Any] = field(default_factory=dict)
@@ -136,6 +166,12 @@ class IndexView:
             for c in categories[d]:
                 by_category.setdefault(c, set()).add(d)
             by_month.setdefault(months[d], set()).add(d)
+        ordinals = [_ordinal(day) for day in days]
+        cluster = dedup.clusters(list(_column(reader, "title_sig", n, b"")), list(_column(reader, "body_sig", n, b"")), ordinals)
+        members: dict[int, list[int]] = {}
+        for d in live:
+            members.setdefault(cluster[d], []).append(d)
+        duplicates = frozenset(d for group in members.values() if len(group) > 1 for d in group)
         live_mask = matching().np.zeros(n, dtype=bool)
         live_mask[list(live)] = True
         lengths = matching().field_lengths(reader, MORPHEME_FIELDS + GRAM_FIELDS)
@@ -148,6 +184,8 @@ class IndexView:
             ids,
             {c: frozenset(s) for c, s in by_category.items()},
             {m: frozenset(s) for m, s in by_month.items()},
+            cluster,
+            duplicates,
             live_mask,
             lengths,
         )
@@ -164,6 +202,14 @@ def _column(reader: Any, name: str, n: int, default: Any) -> Iterable[Any]:
     if not reader.has_column(name):
         return [default] * n
     return list(reader.column_reader(name))
+
+
+def _ordinal(day: int) -> int:
+    """A ``YYYYMMDD`` day number as days since year 1 (0 when there is none)."""
+    try:
+        return dt.date(day // 10000, day // 100 % 100, day % 100).toordinal()
+    except ValueError:
+        return 0
 
 
 def _natural(s: str) -> tuple[Any, ...]:
@@ -192,6 +238,7 @@ class SearchService:
         self._local = threading.local()
         self._vocabulary = Vocabulary()
         self._meta_stamp: tuple[str, int] | None = None
+        self._lexicons = LexiconCache()
 
     # -- building ---------------------------------------------------------------------
 
@@ -325,9 +372,22 @@ class SearchService:
         return searcher, view
 
     def warm_up(self) -> None:
-        """Load Kiwi and open the index now, so the first reader does not wait seconds."""
+        """Load Kiwi, open the index and read its lexicon now, so the first reader does not wait seconds."""
         get_kiwi()
         self._searcher()
+        self.lexicon().warm()
+
+    def lexicon(self, *, wait: bool = False) -> Lexicon:
+        """The live index's own words: did-you-mean, 초성 search and autocomplete draw from them.
+
+        Read on first use (its words in a few tenths of a second for 6,000 posts; titles and
+        lookup structures when first needed). After the index changes it is rebuilt in the
+        background from the new segments only, and the previous one answers meanwhile;
+        ``wait=True`` waits for the rebuild.
+        """
+        searcher, _view = self._searcher()
+        ix, key = self._ix, (self._gen or "", searcher.reader().generation())
+        return self._lexicons.get(key, ix.reader, wait=wait)
 
     def available(self) -> bool:
         """Whether there is an index to search."""
@@ -342,16 +402,25 @@ class SearchService:
         started = time.perf_counter()
         searcher, view = self._searcher()
         parsed = squery.parse(request.q)
+        lexicon = self.lexicon() if not parsed.empty else None
+        parsed, expanded, boosts = correction.expand_initials(request.q, parsed, lexicon) if lexicon else (parsed, [], {})
         vocabulary = self._vocabulary
-        q = squery.build(parsed, vocabulary)
+        q = squery.build(parsed, vocabulary, boosts=boosts)
         partial = False
         matches = None if q is None else matching().evaluate(q, searcher, view.lengths, view.live_mask)
         if matches is not None and not matches.mask.any() and len(parsed.clauses) > 1:
-            q = squery.build(parsed, vocabulary, any_clause=True)
+            q = squery.build(parsed, vocabulary, any_clause=True, boosts=boosts)
             if q is not None:
                 matches = matching().evaluate(q, searcher, view.lengths, view.live_mask)
                 partial = bool(matches.mask.any())
         matched = view.live if matches is None else frozenset(matches.docnums())
+        suggestion = correction.did_you_mean(request.q, lexicon, correction.post_counter(searcher, view)) if lexicon else None
+        if suggestion and request.correct and not matched:  # nothing found: search the suggestion instead
+            fixed = self.search(replace(request, q=suggestion, correct=False))
+            if fixed.total:
+                took = round((time.perf_counter() - started) * 1000, 2)
+                again = replace(fixed.request, q=request.q, correct=True)
+                return replace(fixed, request=again, took_ms=took, suggestion=suggestion, corrected=True)
 
         allowed = {f.name: f.allowed(view, request) for f in FACETS}
         final = _intersect(matched, allowed.values())
@@ -364,20 +433,26 @@ class SearchService:
         if request.sort == "relevance" and (ranked is None or not matches.scores[ranked].any()):
             request = replace(request, sort="newest")  # nothing to rank by (no words, or only -words)
         start = (request.page - 1) * request.per_page
-        page: list[tuple[int, float | None]]
+        stop = start + request.per_page
+        # Near-duplicates fold under the first of them: then the whole order is needed.
+        folding = not final.isdisjoint(view.duplicates)
+        ordered: list[tuple[int, float | None]]
         if request.sort == "relevance":
-            top = matching().top(matches, ranked, start, start + request.per_page)
-            page = [(d, round(score, 4)) for d, score in top]
+            top = matching().top(matches, ranked, 0 if folding else start, len(ranked) if folding else stop)
+            ordered = [(d, round(score, 4)) for d, score in top]
         else:
-            ordered = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
-            page = [(d, None) for d in ordered[start : start + request.per_page]]
+            by_date = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
+            ordered = [(d, None) for d in (by_date if folding else by_date[start:stop])]
+        results = _fold(ordered, view) if folding else [(d, s, []) for d, s in ordered]
+        total = len(results) if folding else len(final)
+        page = results[start:stop] if folding else results
 
         terms = squery.highlight_terms(parsed, vocabulary)
-        hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page]
+        hits = [self._hit(searcher, docnum, score, terms, similar) for docnum, score, similar in page]
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchResponse(request, len(final), hits, facets, took, partial=partial)
+        return SearchResponse(request, total, hits, facets, took, partial, suggestion, expanded=expanded)
 
-    def _hit(self, searcher: Any, docnum: int, score: float | None, terms: list[str]) -> Hit:
+    def _hit(self, searcher: Any, docnum: int, score: float | None, terms: list[str], similar: list[int]) -> Hit:
         stored = searcher.stored_fields(docnum)
         body, summary = stored.get("body", ""), stored.get("summary", "")
         source = body
@@ -395,6 +470,7 @@ class SearchService:
             score=score,
             title_html=highlight(stored.get("title", ""), terms),
             image=stored.get("image", ""),
+            similar=[_similar(searcher.stored_fields(d)) for d in similar],
         )
 
     def indexed_ids(self) -> set[str]:
@@ -423,6 +499,28 @@ class SearchService:
             "built_at": meta.get("built_at"),
             "updated_at": meta.get("updated_at", meta.get("built_at")),
         }
+
+
+def _fold(ordered: list[tuple[int, float | None]], view: IndexView) -> list[tuple[int, float | None, list[int]]]:
+    """``(docnum, score, folded docnums)`` per result: each near-duplicate cluster appears once,
+    at its first (best) member, carrying the others."""
+    results: list[tuple[int, float | None, list[int]]] = []
+    folded: dict[int, list[int]] = {}
+    for d, score in ordered:
+        if d in view.duplicates:
+            cluster = view.cluster[d]
+            if cluster in folded:
+                folded[cluster].append(d)
+                continue
+            folded[cluster] = []
+            results.append((d, score, folded[cluster]))
+        else:
+            results.append((d, score, []))
+    return results
+
+
+def _similar(stored: dict[str, Any]) -> Similar:
+    return Similar(stored["id"], stored.get("title", ""), stored.get("url", ""), stored.get("date", ""))
 
 
 def _as_post(post: Post) -> tuple[Post, Post]:

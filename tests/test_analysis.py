@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sokbo.search.analysis import bigram_analyzer, bigrams, korean_analyzer, korean_terms, normalize
+from sokbo.search.analysis import PART_WEIGHT, bigram_analyzer, bigrams, korean_analyzer, korean_terms, normalize
 from sokbo.search.schema import MORPHEME_FIELDS, build_schema
 
 
@@ -67,6 +67,11 @@ def test_verb_and_adjective_stems() -> None:
     assert "강화" in terms("강화했다")
 
 
+def test_a_compounds_parts_weigh_less_than_the_word_itself() -> None:
+    weights = [(t, w) for t, _p, _s, _e, w in korean_terms("한미동맹을 넘어 동맹 강화")]
+    assert weights == [("한미", PART_WEIGHT), ("동맹", PART_WEIGHT), ("한미동맹", 1.0), ("넘", 1.0), ("동맹", 1.0), ("강화", 1.0)]
+
+
 def test_glued_compounds_share_the_first_morphemes_position() -> None:
     positions = {t: p for t, p, *_ in korean_terms("한미동맹을 강화")}
     assert positions["한미동맹"] == positions["한미"]
@@ -76,7 +81,7 @@ def test_glued_compounds_share_the_first_morphemes_position() -> None:
 
 def test_offsets_point_into_the_text() -> None:
     text = "한국과 미국은 동맹을 강화한다"
-    for term, _pos, start, end in korean_terms(text):
+    for term, _pos, start, end, _weight in korean_terms(text):
         if term == "동맹":
             assert text[start:end] == "동맹"
 
@@ -87,10 +92,10 @@ def test_empty_and_blank_text() -> None:
 
 def test_bigrams_run_within_words_and_number_across_them() -> None:
     assert list(bigrams("동맹을 강화, 힘!")) == [
-        ("동맹", 0, 0, 2),
-        ("맹을", 1, 1, 3),
-        ("강화", 2, 4, 6),
-        ("힘", 3, 8, 9),
+        ("동맹", 0, 0, 2, 1.0),
+        ("맹을", 1, 1, 3, 1.0),
+        ("강화", 2, 4, 6, 1.0),
+        ("힘", 3, 8, 9, 1.0),
     ]
 
 

@@ -134,3 +134,67 @@ def test_every_kind_of_query_answers_and_matches_whooshs_own_matching(corpus_ser
         q = squery.build(squery.parse(params["q"]))
         if q is not None:
             assert_like_whoosh(q, searcher, view, params)
+
+
+# -- did-you-mean, 초성 and autocomplete on the whole corpus -----------------------------
+
+
+def _title_words(service: SearchService, corpus_posts: list[Post], least: int, *, in_titles: bool = False) -> list[str]:
+    """Words of the titles (2-5 syllables, not verb stems) in at least ``least`` posts, or titles."""
+    from sokbo.search.lexicon import is_stem
+
+    lexicon = service.lexicon()
+    counts = lexicon.title_df if in_titles else lexicon.df
+    words = {w for p in corpus_posts for w in re.findall("[가-힣]{2,5}", p.title)}
+    return sorted(w for w in words if counts.get(w, 0) >= least and not is_stem(w))
+
+
+def test_a_slip_of_one_key_in_a_common_word_is_corrected(corpus_service, corpus_posts) -> None:
+    from sokbo.search.hangul import compose, decompose, slips
+
+    service, _ = corpus_service
+    lexicon = service.lexicon()
+    rng = random.Random(7)
+    pairs = []
+    for word in rng.sample(_title_words(service, corpus_posts, 20), 150):
+        keys = decompose(word)
+        spots = [i for i, k in enumerate(keys) if slips(k)]
+        i = rng.choice(spots)
+        typo = compose(keys[:i] + rng.choice(sorted(slips(keys[i]))) + keys[i + 1 :])
+        if typo != word and len(typo) == len(word) and lexicon.frequency(typo) == 0:
+            pairs.append((typo, word))
+    corrected = sum(service.search(SearchRequest(q=typo)).suggestion == word for typo, word in pairs)
+    assert len(pairs) >= 100 and corrected >= 0.7 * len(pairs), (corrected, len(pairs))
+
+
+def test_words_the_corpus_has_are_not_corrected(corpus_service, corpus_posts) -> None:
+    service, _ = corpus_service
+    words = random.Random(8).sample(_title_words(service, corpus_posts, 3), 300)
+    suggested = [w for w in words if service.search(SearchRequest(q=w)).suggestion is not None]
+    assert len(suggested) <= 3, suggested
+
+
+def test_the_initials_of_a_headline_word_find_it(corpus_service, corpus_posts) -> None:
+    from sokbo.search.hangul import initials
+
+    service, _ = corpus_service
+    words = [w for w in _title_words(service, corpus_posts, 5, in_titles=True) if len(w) >= 3]
+    picked = random.Random(9).sample(words, min(150, len(words)))
+    expanded = [service.search(SearchRequest(q=initials(w))).expanded for w in picked]
+    assert all(w in found for w, found in zip(picked, expanded))
+    assert sum(found[0] == w for w, found in zip(picked, expanded)) >= 0.7 * len(picked)
+
+
+def test_a_headline_word_being_typed_is_completed(corpus_service, corpus_posts) -> None:
+    from sokbo.search.hangul import compose, decompose
+
+    service, _ = corpus_service
+    words = [w for w in _title_words(service, corpus_posts, 5, in_titles=True) if len(w) >= 3]
+    picked = random.Random(10).sample(words, min(150, len(words)))
+    lexicon = service.lexicon()
+    completed = 0
+    for word in picked:
+        keys = decompose(word)
+        typed = compose(keys[: max(2, len(keys) - 2)])  # a syllable or two still to come
+        completed += word in [c.text for c in lexicon.complete(typed)]
+    assert completed >= 0.9 * len(picked), completed

@@ -18,6 +18,8 @@ import pytest
 from sokbo.indexer.build import build_index
 from sokbo.search import SearchService
 from sokbo.search import query as squery
+from sokbo.search.analysis import normalize
+from sokbo.search.query import Quoted
 from sokbo.search.matching import Matches, evaluate, top
 
 from .conftest import SAMPLES
@@ -46,6 +48,16 @@ def assert_like_whoosh(q, searcher, view, context: object) -> None:
 
     matches = evaluate(q, searcher, view.lengths, view.live_mask)
     expected = whoosh_reference(q, searcher)
+    if _quotes(q):
+        # A quoted phrase also matches its text as typed, and ranks that higher (see
+        # test_quoted_phrases_*): Whoosh's morpheme phrases are a subset, the rest has the text.
+        assert set(expected) <= set(matches.docnums()), context
+        texts = [" ".join(normalize(t.text).lower().split()) for t in _quotes(q)]
+        for docnum in set(matches.docnums()) - set(expected):
+            stored = searcher.stored_fields(docnum)
+            flat = " ".join(normalize(" ".join(stored.get(f, "") for f in ("title", "summary", "body"))).lower().split())
+            assert any(t in flat for t in texts), (context, docnum)
+        return
     assert set(matches.docnums()) == set(expected), context
     if isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every):
         return
@@ -53,6 +65,13 @@ def assert_like_whoosh(q, searcher, view, context: object) -> None:
         assert matches.scores[docnum] == pytest.approx(score, rel=1e-9), context
     best = top(matches, np.array(sorted(expected), dtype=int), 0, 10)
     assert [s for _d, s in best] == pytest.approx(sorted(expected.values(), reverse=True)[:10], rel=1e-9), context
+
+
+def _quotes(q) -> list[Quoted]:
+    """The quoted phrases inside ``q``."""
+    if isinstance(q, Quoted):
+        return [q]
+    return [found for sub in getattr(q, "subqueries", ()) or [getattr(q, "a", None), getattr(q, "b", None)] if sub is not None for found in _quotes(sub)]
 
 
 def assert_same(index_dir: Path) -> None:
@@ -97,3 +116,27 @@ def test_top_orders_by_score_then_docnum_and_pages() -> None:
     assert top(matches, np.array([4, 0]), 0, 10) == [(0, 1.0), (4, 0.5)]
     assert top(matches, np.array([], dtype=int), 0, 10) == []
     assert top(matches, allowed, 6, 16) == []
+
+
+def test_quoted_phrases_match_the_text_as_typed_and_rank_it_first(sample_index: Path) -> None:
+    from whoosh import query as wq
+
+    service = SearchService(sample_index)
+    searcher, view = service._searcher()
+    # Kiwi reads these runs of words differently on their own than inside their sentences,
+    # so the morpheme phrase alone misses the post they were copied from.
+    for text, post in (
+        ('"무관하게 안정적인 틀을"', "2024-06-05-defense-cost-talks"),
+        ('"낮 최고기온이 34℃를"', "2024-09-27-first-chilly-morning"),
+        ('"혼성전까지 걸린 금메달"', "2024-08-12-paris-olympics-wrapup"),
+    ):
+        q = squery.build(squery.parse(text))
+        (quoted,) = _quotes(q)
+        morphemes = evaluate(wq.Or(quoted.subqueries), searcher, view.lengths, view.live_mask)
+        assert post not in {view.ids[d] for d in morphemes.docnums()}, text
+        matches = evaluate(q, searcher, view.lengths, view.live_mask)
+        assert view.ids[top(matches, np.flatnonzero(matches.mask), 0, 1)[0][0]] == post, text
+    # among morpheme matches, the post with the text as typed comes first
+    matches = evaluate(squery.build(squery.parse('"한미 동맹"')), searcher, view.lengths, view.live_mask)
+    best = searcher.stored_fields(top(matches, np.flatnonzero(matches.mask), 0, 1)[0][0])
+    assert "한미 동맹" in " ".join((best["title"], best.get("summary", ""), best.get("body", "")))

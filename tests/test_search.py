@@ -94,16 +94,23 @@ def test_month_facet_with_a_category_and_a_date_range(service) -> None:
     assert {v.value: v.count for v in july.facets["month"]} == months  # its own filter is not applied
 
 
+def with_folded(response) -> list[str]:
+    """The ids of the hits and of the near-duplicates folded under them."""
+    return [i for h in response.hits for i in (h.id, *(s.id for s in h.similar))]
+
+
 def test_browse_sorts_newest_and_oldest(service) -> None:
     newest = search(service, "", per_page=100)
     oldest = search(service, "", sort="oldest", per_page=100)
-    assert ids(newest) == list(reversed(ids(oldest)))
+    # the same order reversed, but for which one of a near-duplicate pair comes first
+    assert sorted(with_folded(newest)) == sorted(with_folded(oldest))
     assert [h.date[:10] for h in newest.hits] == sorted((h.date[:10] for h in newest.hits), reverse=True)
-    assert newest.total == 54
+    assert [h.date[:10] for h in oldest.hits] == sorted(h.date[:10] for h in oldest.hits)
+    assert newest.total == oldest.total == 53 and len(with_folded(newest)) == 54  # one pair folded
 
 
 def test_pagination_is_a_partition(service) -> None:
-    pages = [ids(search(service, "", page=p, per_page=7)) for p in range(1, 10)]
+    pages = [with_folded(search(service, "", page=p, per_page=7)) for p in range(1, 10)]
     flat = [i for page in pages for i in page]
     assert len(flat) == len(set(flat)) == 54
     assert ids(search(service, "", page=20, per_page=7)) == []

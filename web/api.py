@@ -1,4 +1,4 @@
-"""The JSON API: ``GET /api/search`` (the contract in API.md) and ``GET /api/health``.
+"""The JSON API: ``GET /api/search`` (the contract in API.md), ``GET /api/suggest`` and ``GET /api/health``.
 
 Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``) and carry
 ``Access-Control-Allow-Origin: *``: the site's static pages call the API from their own origin.
@@ -7,11 +7,13 @@ Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``) and 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from sokbo.search import SearchRequest
+from sokbo.search.request import SuggestRequest
 
 from . import get_service
 
@@ -35,6 +37,21 @@ def search() -> Response:
     """One page of hits with facets; a bad parameter raises BadParameter (a 400)."""
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
     return json_response(get_service().search(search_request).as_dict())
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    """Completions of what the reader is typing (대토 → 대통령, ㄱㅈ → 김정은): terms, then titles."""
+    started = time.perf_counter()
+    suggest_request = SuggestRequest.from_params(request.args.to_dict(flat=False))
+    completions = get_service().lexicon().complete(suggest_request.q, suggest_request.limit) if suggest_request.q else []
+    return json_response(
+        {
+            "query": suggest_request.q,
+            "suggestions": [c.as_dict() for c in completions],
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+    )
 
 
 @bp.get("/health")

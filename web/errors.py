@@ -27,6 +27,8 @@ PARAM_LABELS = {
     "sort": "정렬",
     "page": "페이지",
     "per_page": "쪽당 기사 수",
+    "correct": "맞춤법 교정",
+    "limit": "개수",
 }
 """Korean names of the search parameters, for the 400 page."""
 

@@ -47,3 +47,4 @@ def page_globals() -> dict[str, Any]:
 
 bp.add_app_template_filter(view.korean_date, "korean_date")
 bp.add_app_template_filter(view.seconds, "seconds")
+bp.add_app_template_filter(view.ro, "ro")

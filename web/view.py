@@ -75,6 +75,18 @@ def korean_date(iso: str) -> str:
     return f"{day.year}년 {day.month}월 {day.day}일"
 
 
+def ro(word: str) -> str:
+    """The particle 으로/로 for ``word``: 푸틴으로, 바이든으로, but 해리스로 and 서울로 (ㄹ).
+
+    After anything but a Hangul syllable (a digit, a Latin letter) it is written ``(으)로``.
+    """
+    last = word.rstrip()[-1:]
+    if not "가" <= last <= "힣":
+        return "(으)로"
+    final = (ord(last) - 0xAC00) % 28
+    return "로" if final in (0, 8) else "으로"  # 8: ㄹ
+
+
 def seconds(took_ms: float) -> str:
     """``7.9`` (ms) → ``0.01`` (seconds, as the results line shows them)."""
     return f"{took_ms / 1000:.2f}"

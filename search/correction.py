@@ -1,0 +1,192 @@
+"""Did-you-mean and 초성 expansion: a reader's query, corrected or expanded from the index's words.
+
+* :func:`did_you_mean` finds each word of the query that the index does not know (or knows
+  far less than a word a typo or two away from it) and returns the query with those words
+  replaced: 바이던의 발언 → 바이든의 발언. Phrases, excluded words and 초성 are left as typed.
+* :func:`expand_initials` turns a word typed in 초성 (ㄱㅈㅇ) into the alternatives the index
+  has for it (김정은, 국정원, ...), each boosted by how prominent it is, so a name of many
+  headlines ranks above a word of a few bodies.
+
+Both read a :class:`~sokbo.search.lexicon.Lexicon`; neither changes the query's syntax.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .analysis import normalize
+from .hangul import SLIP_COST, is_initials_query
+from .lexicon import Lexicon
+from .query import _TOKEN, ParsedQuery, Term, analyse
+from .schema import GRAM_FIELDS, MORPHEME_FIELDS
+
+RATIO = 20
+"""A correction must be in this many times more posts than the word as typed (and in one at
+least, when the word is in none). A word the index has is only corrected for a slip (a
+neighbouring key, 푸딘 for 푸틴: :data:`.hangul.SLIP_COST`), never for another edit: 수출 is
+not a typo of 서울."""
+MAX_KNOWN = 5
+"""A word in more posts than this is taken as meant (a typo that common is a spelling). A
+word's posts are those with its index terms, or with its text (its character bigrams): the
+index keeps no adverbs (다시) and Kiwi may read an inflected word alone as it never does in a
+sentence (몰린), but the text of both is in thousands of posts, and a typo's in none or two."""
+MAX_WORD_LENGTH = 7
+"""Longer words are not corrected: the strings a typo may have made grow with the length (a
+7-syllable word takes some 20 ms, a pasted 1,000-syllable one would take gigabytes)."""
+MAX_WORDS = 8
+"""Words of a query looked at for corrections (each costs a millisecond or so)..."""
+BUDGET_SECONDS = 0.03
+"""... and no word is looked at once this long was spent on the others."""
+EXPANSIONS = 10
+"""초성 words searched for one 초성 query word."""
+MIN_BOOST = 0.05
+"""The least boost of a 초성 word (see :func:`expand_initials`)."""
+
+PARTICLES = sorted(
+    "은 는 이 가 을 를 의 에 에서 에게 께서 으로 로 와 과 도 만 까지 부터 처럼 보다 이나 나 이랑 랑 한테 "
+    "이다 이라 라고 이라고 마저 조차 밖에 뿐".split(),
+    key=len,
+    reverse=True,
+)
+"""Particles a reader types after a name (바이던의): the word before them is corrected alone."""
+
+_EDGE = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
+_HANGUL = re.compile("[가-힣]")
+
+Counter = Callable[[Any], int]
+"""The number of live posts a Whoosh query matches (:func:`post_counter`)."""
+
+
+def did_you_mean(q: str, lexicon: Lexicon, count: Counter) -> str | None:
+    """``q`` with its misspelt words corrected, or None when no word needs it.
+
+    Example (with a lexicon where 바이든 is in 171 posts and 바이던 in none):
+        >>> did_you_mean('바이던의 "바이던" 발언 -바이던', lexicon, count)   # doctest: +SKIP
+        '바이든의 "바이던" 발언 -바이던'
+    """
+    text = normalize(q)
+    if text.count('"') % 2:  # as query.parse reads it
+        text = text.replace('"', " ")
+    out: list[str] = []
+    done = 0
+    looked = 0
+    deadline = time.perf_counter() + BUDGET_SECONDS
+    for m in _TOKEN.finditer(text):
+        word = m.group(3)
+        if word is None or word == "OR" or word.startswith("-") or is_initials_query(word):
+            continue
+        looked += 1
+        if looked > MAX_WORDS or time.perf_counter() > deadline:
+            break
+        fixed = correct_word(word, lexicon, count)
+        if fixed is not None and fixed != word:
+            out += [text[done : m.start(3)], fixed]
+            done = m.end(3)
+    if not out:
+        return None
+    return "".join(out) + text[done:]
+
+
+def correct_word(word: str, lexicon: Lexicon, count: Counter) -> str | None:
+    """The correction of one typed word (its punctuation and particle kept), or None.
+
+    A word the analyser does not take whole may be a name and its particle (푸딘의, 바이던의:
+    Kiwi reads the latter as 바이 + endings), so the word before a particle is also tried.
+    A word, or a word before its particle, that the index has in more than
+    :data:`MAX_KNOWN` posts is never corrected; see :data:`RATIO` for the others.
+    """
+    lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
+    if len(core) > MAX_WORD_LENGTH or not _HANGUL.search(core) or any(ch.isdigit() for ch in core):
+        return None
+    a = analyse(Term(core))
+    cores = [(core, "")]
+    if core.lower() not in a.morphemes and core.lower() not in a.compounds:
+        cores += [(core[: -len(p)], p) for p in PARTICLES if core.endswith(p) and len(core) - len(p) >= 2]
+    for stem, particle in cores:
+        known = _known(stem, lexicon, count)
+        if known > MAX_KNOWN:
+            if particle or len(cores) == 1:
+                return None  # a word the index knows well (and its particle: 우크라이나가)
+            continue  # the whole word: what the index knows may be a piece of it (바이 of 바이던의)
+        for candidate, distance, df in lexicon.corrections(stem):
+            if df >= RATIO * known + 1 and (not known or distance <= SLIP_COST):
+                return f"{lead}{candidate}{particle}{trail}"
+    return None
+
+
+def _known(word: str, lexicon: Lexicon, count: Counter) -> int:
+    """How many posts have ``word``, as far as it matters: up to :data:`MAX_KNOWN`, the most of
+    its posts by index terms (its glued compound, its one morpheme, or all of its morphemes
+    counted for real: each may be common alone) and by text; past it, any such count."""
+    known = lexicon.frequency(word)
+    if known > MAX_KNOWN:
+        return known
+    a = analyse(Term(word))
+    known = max(known, max((lexicon.frequency(c) for c in a.compounds), default=0))
+    morphemes = list(dict.fromkeys(a.morphemes))
+    if known <= MAX_KNOWN and len(morphemes) == 1:
+        known = max(known, lexicon.frequency(morphemes[0]))
+    elif known <= MAX_KNOWN and morphemes and all(lexicon.frequency(m) for m in morphemes):
+        known = max(known, count(_all_of(MORPHEME_FIELDS, morphemes)))
+    if known <= MAX_KNOWN and a.grams:
+        known = max(known, count(_all_of(GRAM_FIELDS, a.grams, together=True)))
+    return known
+
+
+def _all_of(fields: Sequence[str], terms: Sequence[str], together: bool = False) -> Any:
+    """Posts with every one of ``terms`` in any of ``fields`` (``together``: all in one field)."""
+    from whoosh import query as wq
+
+    unique = list(dict.fromkeys(terms))
+    if together:
+        return wq.Or([wq.And([wq.Term(f, t) for t in unique]) for f in fields])
+    return wq.And([wq.Or([wq.Term(f, t) for f in fields]) for t in unique])
+
+
+def post_counter(searcher: Any, view: Any) -> Counter:
+    """A :data:`Counter` over ``searcher``'s live posts (``view`` is its IndexView)."""
+    from . import matching
+
+    def count(q: Any) -> int:
+        return int(matching.evaluate(q, searcher, view.lengths, view.live_mask).mask.sum())
+
+    return count
+
+
+def expand_initials(
+    q: str, parsed: ParsedQuery, lexicon: Lexicon, limit: int = EXPANSIONS
+) -> tuple[ParsedQuery, list[str], dict[Term, float]]:
+    """``parsed`` with each 초성 word (ㄱㅈㅇ) ORed with the index's words it can stand for.
+
+    Returns the new query, the words added (most prominent first) and a boost for each: the
+    square root of its weight relative to the first's, so that posts about the word the
+    reader most likely means come first while BM25 would favour the rarest. A query of single
+    spaced consonants (ㅇ ㅅ ㅇ) is one 초성 word. The 초성 as typed stay an alternative (ㅋㅋ
+    is also text).
+    """
+    if is_initials_query(q) and all(len(t.text) == 1 for c in parsed.clauses for t in c):
+        parsed = ParsedQuery([[Term("".join(q.split()))]], parsed.excluded)
+    expanded: dict[str, None] = {}
+    boosts: dict[Term, float] = {}
+    clauses: list[list[Term]] = []
+    for alternatives in parsed.clauses:
+        clause: list[Term] = []
+        for term in alternatives:
+            clause.append(term)
+            if term.phrase or not is_initials_query(term.text):
+                continue
+            found = lexicon.expand_initials(term.text, limit)
+            for word, weight in found:
+                t = Term(word)
+                if t not in clause:
+                    clause.append(t)
+                    boosts[t] = max(MIN_BOOST, math.sqrt(weight / found[0][1]))
+                    expanded[word] = None
+        clauses.append(clause)
+    if not expanded:
+        return parsed, [], {}
+    return ParsedQuery(clauses, parsed.excluded), list(expanded), boosts

@@ -1,0 +1,420 @@
+"""The index's own words: what did-you-mean, 초성 search and autocomplete draw from.
+
+A :class:`Lexicon` is read from one index generation's reader: every term of the morpheme
+fields (``title``, ``summary``, ``body``) with its document frequency, and (when first
+wanted) the title and URL of every live post. From them it builds the structures of
+:mod:`~sokbo.search.suggest`, each on first use:
+
+* a :class:`~sokbo.search.suggest.Speller` over the Hangul words, weighted by document
+  frequency;
+* a :class:`~sokbo.search.suggest.Completer` of terms and an
+  :class:`~sokbo.search.suggest.InitialsIndex` over the same terms, both weighted so that a
+  word of the headlines (names, events) comes before a word only the bodies use: every post
+  whose title has the word counts :data:`TITLE_WEIGHT` times;
+* a :class:`~sokbo.search.suggest.Completer` of titles, the newest first.
+
+Reading is per segment and cached by segment id (:class:`Segments`): after an incremental
+commit only the new segment is read. The structures are built on first use; a
+:class:`LexiconCache` rebuilds a service's lexicon in the background after the index changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from .analysis import get_kiwi
+from .schema import MORPHEME_FIELDS
+from .suggest import Completer, InitialsIndex, Speller
+
+TITLE_WEIGHT = 100
+"""How many body mentions one title is worth when ranking completions and 초성 expansions."""
+MIN_TERM_DF = 2
+"""A word no title has must be in this many posts to be offered as a completion."""
+
+_WORD = re.compile("[가-힣]{2,}")
+"""The words the structures hold: Hangul only (not 3조원, #트럼프 or k팝: a typo of 5조원 is not
+3조원, and a completion is shown as the reader would type it), two syllables or more."""
+_LENGTHS = struct.Struct("!ii")  # Whoosh's ordered hash file: key length, value length
+_DOC_FREQ = struct.Struct("!I")  # W3TermInfo: flags (B), weight (f), doc frequency (I), ...
+_DOC_FREQ_OFFSET = 5
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One autocomplete suggestion: a term to search for, or a post's title (with its link)."""
+
+    text: str
+    kind: str
+    """``term`` or ``title``."""
+    url: str | None = None
+    id: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"text": self.text, "kind": self.kind, "url": self.url, "id": self.id}
+
+
+Post = tuple[str, str, str, int]
+"""``(title, url, id, recency)`` of a live post; recency grows from the oldest post to the newest."""
+
+
+def _built(method: Callable[[Lexicon], T]) -> T:
+    """A property computed on first use, once, whichever thread asks first."""
+    key = f"_built_{method.__name__}"
+
+    def get(self: Lexicon) -> T:
+        value = self.__dict__.get(key)
+        if value is None:
+            with self._lock:
+                value = self.__dict__.get(key)
+                if value is None:
+                    value = self.__dict__[key] = method(self)
+        return value
+
+    get.__doc__ = method.__doc__
+    return property(get)  # type: ignore[return-value]
+
+
+class Lexicon:
+    """The words of one index generation (see the module docstring).
+
+    Its structures are built on first use, so a process that only searches (``sokbo search``)
+    pays for the document frequencies alone, and for the speller only when a word is rare:
+    :meth:`warm` builds them all now.
+    """
+
+    def __init__(self, df: dict[str, int], title_df: dict[str, int], posts: Iterable[Post] | Callable[[], Iterable[Post]]) -> None:
+        """``df``: every term's largest document frequency over the morpheme fields;
+        ``title_df``: the same in titles; ``posts``: the live posts, or a function that reads them."""
+        self.df = df
+        self.title_df = title_df
+        self._posts_source = posts
+        self._lock = threading.RLock()
+
+    def warm(self) -> "Lexicon":
+        """Build every structure now (at startup, not on a reader's first keystroke)."""
+        for structure in (self.speller, self.terms, self.initials, self.titles):
+            assert structure is not None
+        return self
+
+    @_built
+    def _words(self) -> list[str]:
+        return [t for t in self.df if _WORD.fullmatch(t)]
+
+    @_built
+    def _weighted(self) -> list[tuple[str, int]]:
+        return [(t, self.weight(t)) for t in self._words if t in self.title_df or self.df[t] >= MIN_TERM_DF]
+
+    @_built
+    def speller(self) -> Speller:
+        """Did-you-mean over the Hangul words, by document frequency."""
+        return Speller((t, self.df[t]) for t in self._words)
+
+    @_built
+    def terms(self) -> Completer:
+        """Completions of words, the most prominent (:meth:`weight`) first."""
+        return Completer(self._weighted)
+
+    @_built
+    def initials(self) -> InitialsIndex:
+        """초성 lookup of words, the most prominent (:meth:`weight`) first."""
+        return InitialsIndex(self._weighted)
+
+    @_built
+    def _posts(self) -> dict[str, tuple[str, str, int]]:
+        """Each title's URL, id and recency, from the newest post of that title."""
+        source = self._posts_source
+        try:
+            posts = sorted(source() if callable(source) else source, key=lambda p: p[3])
+        except Exception:  # noqa: BLE001 - e.g. a replaced generation's files are gone
+            logging.getLogger(__name__).warning("reading the posts' titles failed", exc_info=True)
+            posts = []  # this lexicon is being replaced: no titles until the new one is ready
+        return {title: (url, post_id, recency) for title, url, post_id, recency in posts if title.strip()}
+
+    @_built
+    def titles(self) -> Completer:
+        """Completions of titles, the newest first."""
+        return Completer((title, recency) for title, (_, _, recency) in self._posts.items())
+
+    def weight(self, term: str) -> int:
+        """How prominent ``term`` is: posts that have it, a title's counting :data:`TITLE_WEIGHT` times."""
+        return self.title_df.get(term, 0) * TITLE_WEIGHT + self.df.get(term, 0)
+
+    def frequency(self, term: str) -> int:
+        """The number of posts with ``term`` (lower-cased) as an index term, 0 if none."""
+        return self.df.get(term.lower(), 0)
+
+    def complete(self, prefix: str, limit: int = 10) -> list[Completion]:
+        """Up to ``limit`` completions of what a reader is typing: terms, then titles.
+
+        Terms complete the last word (the words before it are kept: 한미 동 → 한미 동맹); titles
+        complete the whole prefix, at their start or at a later word. When both have enough,
+        at least half of the list is terms. Verb and adjective stems (밝히) are left out.
+        """
+        prefix = " ".join(prefix.split())
+        if not prefix or limit <= 0:
+            return []
+        head, _, last = prefix.rpartition(" ")
+        lead = f"{head} " if head else ""
+        terms = [lead + t for t, _ in self.terms.complete(last, 2 * limit) if not is_stem(t)][:limit] if last else []
+        titles = [t for t, _ in self.titles.complete(prefix, limit)]
+        n_terms = min(len(terms), limit - min(len(titles), limit // 2))
+        out = [Completion(t, "term") for t in terms[:n_terms]]
+        for title in titles[: limit - n_terms]:
+            url, post_id, _ = self._posts[title]
+            out.append(Completion(title, "title", url, post_id))
+        return out
+
+    def expand_initials(self, query: str, limit: int = 10) -> list[tuple[str, int]]:
+        """The most prominent words whose 초성 are exactly those of ``query`` (ㄱㅈㅇ → 김정은, ...),
+        with their :meth:`weight`; verb and adjective stems (가져오) are left out."""
+        return [(t, w) for t, w in self.initials.lookup(query, limit=2 * limit) if not is_stem(t)][:limit]
+
+    def corrections(self, word: str) -> list[tuple[str, float, int]]:
+        """Words of the index a typo or two from ``word``, best first: ``(word, distance,
+        document frequency)`` (see :meth:`.Speller.suggest`); verb and adjective stems (걸치
+        for 갈치) are left out."""
+        return [(t, distance, df) for t, distance, df in self.speller.suggest(word) if not is_stem(t)]
+
+    @classmethod
+    def read(cls, reader: Any, segments: Segments | None = None, open_reader: Callable[[], Any] | None = None) -> "Lexicon":
+        """The lexicon of the index ``reader`` reads.
+
+        ``segments`` keeps what each segment gave, so that the next read only reads new
+        segments. The posts' titles are read now from ``reader``, or, given ``open_reader``,
+        only when a title is first wanted, from a reader it opens then.
+        """
+        segments = Segments() if segments is None else segments
+        fields: dict[str, dict[bytes, int]] = {f: {} for f in MORPHEME_FIELDS}
+        for leaf, _offset in _leaves(reader):
+            for f, terms in segments.terms(leaf).items():
+                merged = fields[f]
+                if not merged:
+                    merged.update(terms)
+                else:
+                    for t, n in terms.items():
+                        merged[t] = merged.get(t, 0) + n
+        df: dict[str, int] = {}
+        title_df: dict[str, int] = {}
+        for f in MORPHEME_FIELDS:
+            decoded = {t.decode("utf-8", "replace"): n for t, n in fields[f].items()}
+            if f == "title":
+                title_df = decoded
+            for t, n in decoded.items():
+                if n > df.get(t, 0):
+                    df[t] = n
+        if open_reader is None:
+            return cls(df, title_df, segments.live_posts(reader))
+        return cls(df, title_df, lambda: segments.read_posts(open_reader))
+
+
+class Segments:
+    """What each segment of an index gave a lexicon, by segment id: its terms with their
+    document frequencies, and its posts (read only when titles are wanted). Segments that
+    leave the index (merged away, or of an older generation) are dropped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._terms: dict[str, dict[str, dict[bytes, int]]] = {}
+        self._posts: dict[str, list[tuple[str, str, str, str]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def ids(self) -> set[str]:
+        with self._lock:
+            return set(self._terms) | set(self._posts)
+
+    def terms(self, leaf: Any) -> dict[str, dict[bytes, int]]:
+        return self._cached(self._terms, leaf, lambda: {f: dict(_field_terms(leaf, f)) for f in MORPHEME_FIELDS})
+
+    def live_posts(self, reader: Any) -> list[Post]:
+        """``(title, url, id, recency)`` of the live posts of ``reader``, oldest first."""
+        posts = []
+        for leaf, _offset in _leaves(reader):
+            deleted = leaf.is_deleted if leaf.has_deletions() else None
+            rows = self._cached(self._posts, leaf, lambda: _stored_posts(leaf))
+            posts.extend(row for local, row in enumerate(rows) if not (deleted and deleted(local)))
+        posts.sort(key=lambda p: (p[3][:10], _natural(p[2])))  # by day, then id
+        return [(title, url, post_id, n) for n, (title, url, post_id, _) in enumerate(posts)]
+
+    def read_posts(self, open_reader: Callable[[], Any]) -> list[Post]:
+        reader = open_reader()
+        try:
+            return self.live_posts(reader)
+        finally:
+            reader.close()
+
+    def keep(self, ids: set[str]) -> None:
+        """Forget every segment but these."""
+        with self._lock:
+            for cache in (self._terms, self._posts):
+                for stale in set(cache) - ids:
+                    del cache[stale]
+
+    def _cached(self, cache: dict[str, Any], leaf: Any, read: Callable[[], Any]) -> Any:
+        key = _segment_id(leaf)
+        with self._lock:
+            found = cache.get(key) if key is not None else None
+        if found is None:
+            found = read()
+            if key is not None:
+                with self._lock:
+                    cache[key] = found
+        return found
+
+
+@lru_cache(maxsize=65536)
+def is_stem(term: str) -> bool:
+    """Whether an index term is the stem of a verb or an adjective (걸치, 밝히, 새롭), which the
+    index keeps for matching but a reader never types alone.
+
+    The index does not keep part-of-speech tags, so Kiwi is asked twice: a stem followed by
+    다 reads as a stem, and a noun followed by 를 reads as that noun; a word that passes both
+    (인하: 인하다 and 금리 인하를) counts as a noun.
+
+    Example:
+        >>> [w for w in ("걸치", "밝히", "새롭", "황당하", "갈치", "인하", "바이든") if is_stem(w)]
+        ['걸치', '밝히', '새롭', '황당하']
+    """
+    kiwi = get_kiwi()
+    tokens = kiwi.tokenize(term + "다", z_coda=False)
+    first = tokens[0].tag.split("-", 1)[0] if tokens else ""
+    verb = (first in _STEM_TAGS and tokens[0].form == term) or (
+        len(tokens) > 1 and tokens[1].tag in ("XSV", "XSA") and tokens[0].form + tokens[1].form == term
+    )
+    if not verb:
+        return False
+    tokens = kiwi.tokenize(term + "를", z_coda=False)
+    noun = len(tokens) > 1 and tokens[0].form == term and tokens[0].tag.startswith("NN") and tokens[1].tag == "JKO"
+    return not noun
+
+
+_STEM_TAGS = frozenset({"VV", "VA", "VX"})
+
+
+class LexiconCache:
+    """The lexicon of the index a service reads, built on first use and rebuilt when the index
+    changes; what each segment gave is kept, so a rebuild reads only the new segments.
+
+    The first build happens in the calling thread. A rebuild happens in the background, and
+    until it is done every caller gets the previous lexicon: a suggestion from a lexicon one
+    commit old is still a good one, and no reader waits seconds for the first query after a
+    publish. ``wait=True`` waits for the rebuild instead (tests, benchmarks).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._building = threading.Lock()
+        self._key: Any = None
+        self._lexicon: Lexicon | None = None
+        self._segments = Segments()
+        self.build_seconds = 0.0
+        """How long the last build took."""
+
+    def get(self, key: Any, open_reader: Callable[[], Any], *, wait: bool = False) -> Lexicon:
+        """The lexicon for ``key`` (an index version); ``open_reader()`` gives a reader of that
+        version when one must be built (it is closed after)."""
+        with self._lock:
+            current, lexicon = self._key, self._lexicon
+        if current == key and lexicon is not None:
+            return lexicon
+        if lexicon is None or wait:
+            with self._building:
+                self._build(key, open_reader)
+        elif self._building.acquire(blocking=False):  # else a rebuild is already under way
+            threading.Thread(target=self._build_in_background, args=(key, open_reader), daemon=True).start()
+        with self._lock:
+            assert self._lexicon is not None
+            return self._lexicon
+
+    def _build_in_background(self, key: Any, open_reader: Callable[[], Any]) -> None:
+        try:
+            self._build(key, open_reader, warm=True)
+        except Exception:  # noqa: BLE001 - e.g. the generation was removed: the next call retries
+            logging.getLogger(__name__).warning("rebuilding the lexicon failed", exc_info=True)
+        finally:
+            self._building.release()
+
+    def _build(self, key: Any, open_reader: Callable[[], Any], warm: bool = False) -> None:
+        """Build the lexicon of ``key`` unless it is already there (hold ``_building``); with
+        ``warm``, also its structures (a rebuild, while the previous lexicon answers)."""
+        with self._lock:
+            if self._key == key and self._lexicon is not None:
+                return
+        started = time.perf_counter()
+        reader = open_reader()
+        try:
+            lexicon = Lexicon.read(reader, self._segments, open_reader)
+            self._segments.keep({k for k in (_segment_id(leaf) for leaf, _ in _leaves(reader)) if k is not None})
+        finally:
+            reader.close()
+        if warm:
+            lexicon.warm()
+        with self._lock:
+            self._key, self._lexicon = key, lexicon
+            self.build_seconds = time.perf_counter() - started
+
+
+def _natural(s: str) -> tuple[Any, ...]:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", s))
+
+
+def _leaves(reader: Any) -> list[tuple[Any, int]]:
+    leaves = reader.leaf_readers()
+    return list(leaves) if leaves else [(reader, 0)]
+
+
+def _segment_id(leaf: Any) -> str | None:
+    try:
+        return str(leaf.segment().segment_id())
+    except Exception:  # noqa: BLE001 - a reader without segments (an empty index): not cached
+        return None
+
+
+def _stored_posts(leaf: Any) -> list[tuple[str, str, str, str]]:
+    """``(title, url, id, date)`` by segment docnum (deleted documents included)."""
+    posts = []
+    for docnum in range(leaf.doc_count_all()):
+        stored = leaf.stored_fields(docnum)
+        posts.append((stored.get("title", ""), stored.get("url", ""), stored.get("id", ""), stored.get("date", "")))
+    return posts
+
+
+def _field_terms(leaf: Any, field: str) -> Iterator[tuple[bytes, int]]:
+    """``(term, document frequency)`` of one field of one segment.
+
+    Read straight from the terms file when it is Whoosh 2.7.4's (the project pins it): a
+    term's record starts with its doc frequency, and decoding whole term infos would unpickle
+    every inlined posting list (3x slower on the corpus). Anything else: Whoosh's own API.
+    """
+    try:
+        from whoosh.util.numeric import pack_ushort
+
+        table = leaf._terms._tindex  # noqa: SLF001 - Whoosh 2.7.4 is pinned
+        number = leaf._terms._fieldmap[field]  # noqa: SLF001
+        start = table.closest_key_pos(pack_ushort(number))
+        end = table.closest_key_pos(pack_ushort(number + 1)) if number < 0xFFFF else None
+        end = table.endofdata if end is None else end
+        data = table.dbfile.get(start, end - start) if start is not None else b""
+    except KeyError:  # no term of this field in this segment
+        return
+    except AttributeError:
+        if field in leaf.indexed_field_names():
+            yield from ((term, info.doc_frequency()) for term, info in leaf.iter_field(field))
+        return
+    lengths, doc_freq = _LENGTHS.unpack_from, _DOC_FREQ.unpack_from
+    position, size = 0, len(data)
+    while position < size:
+        key_length, value_length = lengths(data, position)
+        key = position + _LENGTHS.size
+        yield data[key + 2 : key + key_length], doc_freq(data, key + key_length + _DOC_FREQ_OFFSET)[0]
+        position = key + key_length + value_length
