@@ -36,8 +36,9 @@ def corpus_service(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchServ
 
 
 def search(service: SearchService, q: str, **params: str) -> list[str]:
+    """Ids found, in order: each hit's, then those of the near-duplicates folded under it."""
     request = SearchRequest.from_params({"q": [q], "per_page": ["100"], **{k: [v] for k, v in params.items()}})
-    return [h.id for h in service.search(request).hits]
+    return [i for h in service.search(request).hits for i in (h.id, *(s.id for s in h.similar))]
 
 
 def test_every_post_is_indexed(corpus_service, corpus_posts) -> None:
