@@ -29,7 +29,7 @@ from .query import Quoted
 
 LITERAL_BOOST = 2.0
 """Score factor for posts that contain a quoted phrase exactly as typed."""
-LITERAL_CHECKS = 100
+LITERAL_CHECKS = 40
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
 
 
@@ -136,7 +136,10 @@ class _Evaluator:
             part = self.run(sub)
             result.mask |= part.mask
             result.scores += part.scores
-        loose = self.run(q.loose) if q.loose is not None else result
+        # When the morpheme phrase finds plenty, the posts it was copied from are among them:
+        # only its best are read. When it finds few, posts with all its words are read too.
+        enough = int(result.mask.sum()) >= LITERAL_CHECKS
+        loose = self.run(q.loose) if q.loose is not None and not enough else result
         candidates = np.flatnonzero(loose.mask | result.mask)
         if len(candidates) > LITERAL_CHECKS:
             best = np.maximum(loose.scores, result.scores)[candidates]

@@ -435,17 +435,21 @@ class SearchService:
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
         # Near-duplicates fold under the first of them: then the whole order is needed.
-        folding = not final.isdisjoint(view.duplicates)
+        # Near-duplicates fold under the first of them: the page then starts later in the order,
+        # by at most the number of posts folded away.
+        copies = final & view.duplicates
+        folded_away = len(copies) - len({view.cluster[d] for d in copies})
+        first = 0 if copies else start
         ordered: list[tuple[int, float | None]]
         if request.sort == "relevance":
-            top = matching().top(matches, ranked, 0 if folding else start, len(ranked) if folding else stop)
+            top = matching().top(matches, ranked, first, stop + folded_away)
             ordered = [(d, round(score, 4)) for d, score in top]
         else:
             by_date = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
-            ordered = [(d, None) for d in (by_date if folding else by_date[start:stop])]
-        results = _fold(ordered, view) if folding else [(d, s, []) for d, s in ordered]
-        total = len(results) if folding else len(final)
-        page = results[start:stop] if folding else results
+            ordered = [(d, None) for d in by_date[first : stop + folded_away]]
+        results = _fold(ordered, copies, view) if copies else [(d, s, []) for d, s in ordered]
+        total = len(final) - folded_away
+        page = results[start - first : stop - first]
 
         terms = squery.highlight_terms(parsed, vocabulary)
         hits = [self._hit(searcher, docnum, score, terms, similar) for docnum, score, similar in page]
@@ -501,21 +505,25 @@ class SearchService:
         }
 
 
-def _fold(ordered: list[tuple[int, float | None]], view: IndexView) -> list[tuple[int, float | None, list[int]]]:
+def _fold(
+    ordered: list[tuple[int, float | None]], copies: frozenset[int], view: IndexView
+) -> list[tuple[int, float | None, list[int]]]:
     """``(docnum, score, folded docnums)`` per result: each near-duplicate cluster appears once,
-    at its first (best) member, carrying the others."""
+    at its first member in ``ordered``, carrying every other member in ``copies`` (the
+    matching posts that have a near-duplicate), in the order shown, then by docnum."""
+    position = {d: i for i, (d, _score) in enumerate(ordered)}
     results: list[tuple[int, float | None, list[int]]] = []
-    folded: dict[int, list[int]] = {}
+    seen: set[int] = set()
     for d, score in ordered:
-        if d in view.duplicates:
-            cluster = view.cluster[d]
-            if cluster in folded:
-                folded[cluster].append(d)
-                continue
-            folded[cluster] = []
-            results.append((d, score, folded[cluster]))
-        else:
+        if d not in copies:
             results.append((d, score, []))
+            continue
+        cluster = view.cluster[d]
+        if cluster in seen:
+            continue
+        seen.add(cluster)
+        others = [m for m in copies if m != d and view.cluster[m] == cluster]
+        results.append((d, score, sorted(others, key=lambda m: (position.get(m, len(position)), m))))
     return results
 
 
