@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from bench_suggest import prefix, rss_mb, typo
-from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed
+from machine import speed_factor
 
 from sokbo.search import SearchRequest, SearchService
 from sokbo.search.correction import did_you_mean, post_counter
@@ -79,13 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     figures: dict = {}
 
-    factor = 1.0
-    if args.posts.is_dir():
-        speed = machine_speed(args.posts)
-        factor = speed / REFERENCE_KIWI_CHARS_PER_S
-        print(f"machine: Kiwi {speed:,.0f} chars/s = {factor:.2f}x the reference machine's 85k chars/s")
-    else:
-        print(f"machine: speed not measured ({args.posts} is absent); 'reference machine' figures are unscaled")
+    factor = speed_factor(args.posts)
     figures["machine_factor"] = round(factor, 3)
 
     index = args.index

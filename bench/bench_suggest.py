@@ -26,7 +26,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TypeVar
 
-from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed
+from machine import speed_factor
 
 from sokbo.search.hangul import compose, decompose, initials, slips
 from sokbo.search.suggest import Completer, Speller
@@ -127,13 +127,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--posts", type=Path, default=DEFAULT_POSTS, help="posts to measure the machine's speed on")
     args = parser.parse_args()
-    factor = 1.0
-    if args.posts.is_dir():
-        speed = machine_speed(args.posts)
-        factor = speed / REFERENCE_KIWI_CHARS_PER_S
-        print(f"machine: Kiwi {speed:,.0f} chars/s = {factor:.2f}x the reference machine's 85k chars/s")
-    else:
-        print(f"machine: speed not measured ({args.posts} is absent); 'reference speed' figures are unscaled")
+    factor = speed_factor(args.posts)
     rng = random.Random(42)
     terms = vocabulary(args.terms, rng)
     titles = [(" ".join(w for w, _ in rng.sample(terms[:20_000], rng.randint(4, 8))), i) for i in range(args.titles)]

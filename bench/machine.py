@@ -32,3 +32,15 @@ def machine_speed(posts_dir: Path) -> float:
         "print(sum(map(len, texts)) / (time.perf_counter() - started))\n"
     )
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def speed_factor(posts_dir: Path) -> float:
+    """Print and return the machine's speed as a fraction of the reference (1.0 when ``posts_dir``
+    is absent: figures are then printed unscaled)."""
+    if not posts_dir.is_dir():
+        print(f"machine: speed not measured ({posts_dir} is absent); 'reference speed' figures are unscaled")
+        return 1.0
+    speed = machine_speed(posts_dir)
+    factor = speed / REFERENCE_KIWI_CHARS_PER_S
+    print(f"machine: Kiwi {speed:,.0f} chars/s = {factor:.2f}x the reference machine's 85k chars/s")
+    return factor
