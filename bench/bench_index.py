@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -74,10 +76,21 @@ def watch_latency(posts: Path, index_dir: Path, n: int) -> tuple[list[float], li
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True).start()  # type: ignore[union-attr]
+
+    def next_run() -> dict:
+        try:
+            run = json.loads(lines.get(timeout=60))
+        except queue.Empty:
+            raise SystemExit("sokbo index --watch reported no run within 60 s") from None
+        if "error" in run:
+            raise SystemExit(f"sokbo index --watch: {run['error']}")
+        return run
+
     committed, found = [], []
     try:
-        assert watcher.stdout is not None
-        json.loads(watcher.stdout.readline())  # the first run: the folder as it is
+        next_run()  # the first run: the folder as it is
         service = SearchService(index_dir)
         service.warm_up()  # this reader's own model loading is not the watcher's latency
         for i in range(n):
@@ -85,7 +98,7 @@ def watch_latency(posts: Path, index_dir: Path, n: int) -> tuple[list[float], li
             text = NEW_POST.read_text(encoding="utf-8").replace("가거도", f"가거도{i}호")
             started = time.perf_counter()
             (posts / f"{slug}.md").write_text(text, encoding="utf-8")
-            summary = json.loads(watcher.stdout.readline())
+            summary = next_run()
             committed.append(time.perf_counter() - started)
             assert summary["added"] == 1, summary
             while True:

@@ -116,6 +116,12 @@ def index_command(
                 click.echo(str(problem), err=True)
             click.echo(summary.line())
 
+    def watch_failed(error: Exception) -> None:
+        message = f"this run failed, watching on: {type(error).__name__}: {error}"
+        if as_json:  # a script reading one line per run must not wait forever
+            click.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+        click.echo(f"sokbo: {message}", err=True)
+
     if watch:
         from .watch import watch as watch_folder
 
@@ -128,7 +134,7 @@ def index_command(
                 report,
                 synonyms=synonyms,
                 user_dict=user_dict,
-                on_error=lambda error: click.echo(f"sokbo: this run failed, watching on: {error}", err=True),
+                on_error=watch_failed,
             )
         except KeyboardInterrupt:
             pass

@@ -7,6 +7,9 @@ Measured on the corpus, most of a segment's commit time went to two things this 
   file. Its codec can store short lists inside the term's own record instead (``inlinelimit``)
   but 2.7.4 calls a misspelt method there (``set_inline`` for ``set_inlined``), so any limit
   above 1 crashed. Inlined, a rare term costs no block to write and no seek to read.
+  An inlined list of a field that stores no per-posting values (the ``id`` field) is read
+  back with a ``None`` value per posting, as Whoosh's block reader gives: its ``ListMatcher``
+  would answer ``''`` (text), which its merge of segments rejects, and list no items at all.
 * **Field lengths are read one posting at a time.** Writing a posting list and scoring a
   document (BM25 needs each field's length) both ask for one document's length through a
   column reader; here each field's lengths are decoded into a list once per segment reader.
@@ -19,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh.codec import whoosh3
+from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -65,6 +69,13 @@ class SokboCodec(whoosh3.W3Codec):
         return _PostingsWriter(
             dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression, inlinelimit=self._inlinelimit
         )
+
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        if not terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        ids, weights, values = terminfo.inlined_postings()
+        values = values or (None,) * len(ids)  # no values stored: one None each, as in a block
+        return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
 
     def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return _PerDocReader(storage, segment)

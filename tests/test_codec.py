@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as windex
 from whoosh.writing import SegmentWriter
@@ -38,3 +39,33 @@ def test_postings_and_lengths_equal_whooshs_own_codec(tmp_path: Path) -> None:
         for doc in range(a.doc_count_all()):
             assert a.doc_field_length(doc, field) == b.doc_field_length(doc, field)
     assert inlined > 1000  # most terms of a news site are rare: they are stored inline
+
+
+def test_segments_with_inlined_postings_merge(tmp_path: Path) -> None:
+    """One small commit per publish leaves many small segments, which Whoosh merges: the
+    merge reads inlined lists back and must find them as Whoosh's own codec writes them."""
+    posts = [r.post for r in (read_post(f, Site()) for f in iter_post_files(SAMPLES)) if r.post]
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    ix = windex.create_in(str(ours), build_schema())
+    for start in range(0, len(posts), 5):  # about ten commits: several merges on the way
+        with segment_writer(ix) as writer:
+            for post in posts[start : start + 5]:
+                writer.add_document(**to_fields(post))
+    segment_writer(ix).commit(optimize=True)  # everything into one segment: every list is re-read
+    whole = windex.create_in(str(theirs), build_schema())
+    with SegmentWriter(whole) as writer:
+        for post in posts:
+            writer.add_document(**to_fields(post))
+    a, b = windex.open_dir(str(ours)).reader(), whole.reader()
+    assert a.is_atomic() and a.doc_count() == len(posts)
+
+    def postings(reader: Any, field: str, term: bytes) -> set[tuple[str, bytes]]:
+        matcher = reader.postings(field, term)  # merging renumbers posts: compare by id
+        return {(reader.stored_fields(doc)["id"], value) for doc, value in matcher.all_items()}
+
+    for field in (*MORPHEME_FIELDS, "grams", "id"):
+        assert list(a.lexicon(field)) == list(b.lexicon(field))
+        for term in a.lexicon(field):
+            assert postings(a, field, term) == postings(b, field, term), (field, term)
