@@ -121,7 +121,7 @@ def main() -> None:
     parser.add_argument("--posts", type=Path, default=DEFAULT_POSTS)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--procs", type=int, default=None, help="build processes (default: sokbo's choice)")
-    parser.add_argument("--index", type=Path, help="reuse this index dir and skip the build")
+    parser.add_argument("--index", type=Path, help="reuse this index dir and skip the build (built and kept there if absent)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--threads", type=int, help="waitress threads of the server (default: sokbo serve's)")
     args = parser.parse_args()
@@ -140,7 +140,7 @@ def main() -> None:
     print(f"machine: Kiwi {speed:,.0f} chars/s = {factor:.2f}x the reference machine's 85k chars/s")
     tmp = tempfile.TemporaryDirectory(prefix="sokbo-bench-")
     index_dir = args.index or Path(tmp.name) / "index"
-    if args.index is None:
+    if args.index is None or not args.index.exists():
         started = time.perf_counter()
         summary = build_index(args.posts, index_dir, procs=args.procs)
         wall = time.perf_counter() - started
