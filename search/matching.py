@@ -24,12 +24,11 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-from .analysis import normalize
+from .analysis import bigrams, normalize
 from .query import Quoted
+from .schema import GRAM_FIELDS
 
-LITERAL_BOOST = 2.0
-"""Score factor for posts that contain a quoted phrase exactly as typed."""
-LITERAL_CHECKS = 40
+LITERAL_CHECKS = 60
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
 
 
@@ -129,28 +128,46 @@ class _Evaluator:
         return result
 
     def quoted(self, q: Quoted) -> Matches:
-        """The phrase's morpheme matches, plus posts with all its words that contain it as
-        typed; posts that contain it as typed score ``LITERAL_BOOST`` times higher."""
+        """The phrase's morpheme matches, plus the posts that contain it as typed, which rank
+        above every post that does not (quotes ask for the words exactly as typed).
+
+        Which posts to read for the text as typed: those that have every bigram of the phrase
+        (a post that contains it has them all), best-scored first; for a phrase of Latin
+        letters and digits only (no bigrams), the posts that have all its words.
+        """
         result = self.empty()
         for sub in q.subqueries:
             part = self.run(sub)
             result.mask |= part.mask
             result.scores += part.scores
-        # When the morpheme phrase finds plenty, the posts it was copied from are among them:
-        # only its best are read. When it finds few, posts with all its words are read too.
-        enough = int(result.mask.sum()) >= LITERAL_CHECKS
-        loose = self.run(q.loose) if q.loose is not None and not enough else result
-        candidates = np.flatnonzero(loose.mask | result.mask)
+        grams = list(dict.fromkeys(g for g, *_ in bigrams(q.text)))
+        if grams:
+            pool = _intersection([self._any_field(GRAM_FIELDS, g) for g in grams])
+        elif q.loose is not None and int(result.mask.sum()) < LITERAL_CHECKS:
+            pool = self.run(q.loose)
+        else:
+            pool = result
+        candidates = np.flatnonzero(pool.mask)
         if len(candidates) > LITERAL_CHECKS:
-            best = np.maximum(loose.scores, result.scores)[candidates]
+            best = (result.scores + pool.scores)[candidates]
             candidates = candidates[np.argpartition(-best, LITERAL_CHECKS - 1)[:LITERAL_CHECKS]]
         wanted = _flat(q.text)
         literal = [int(d) for d in candidates if wanted in self.text(int(d))]
         if literal:
+            ahead = float(result.scores.max())  # every literal match above every other match
             added = [d for d in literal if not result.mask[d]]
             result.mask[added] = True
-            result.scores[added] = loose.scores[added]
-            result.scores[literal] *= LITERAL_BOOST
+            result.scores[added] = pool.scores[added]
+            result.scores[literal] += ahead
+        return result
+
+    def _any_field(self, fields: tuple[str, ...], text: str) -> Matches:
+        """Documents with ``text`` in any of ``fields``, scored by the sum (Whoosh's Or)."""
+        result = self.empty()
+        for field in fields:
+            part = self.term(field, text)
+            result.mask |= part.mask
+            result.scores += part.scores
         return result
 
     def text(self, docnum: int) -> str:

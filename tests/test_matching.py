@@ -20,7 +20,7 @@ from sokbo.search import SearchService
 from sokbo.search import query as squery
 from sokbo.search.analysis import normalize
 from sokbo.search.query import Quoted
-from sokbo.search.matching import Matches, evaluate, top
+from sokbo.search.matching import LITERAL_CHECKS, Matches, evaluate, top
 
 from .conftest import SAMPLES
 
@@ -140,3 +140,26 @@ def test_quoted_phrases_match_the_text_as_typed_and_rank_it_first(sample_index: 
     matches = evaluate(squery.build(squery.parse('"한미 동맹"')), searcher, view.lengths, view.live_mask)
     best = searcher.stored_fields(top(matches, np.flatnonzero(matches.mask), 0, 1)[0][0])
     assert "한미 동맹" in " ".join((best["title"], best.get("summary", ""), best.get("body", "")))
+
+
+def test_posts_with_a_quoted_phrase_as_typed_rank_above_all_others(tmp_path: Path) -> None:
+    """Quotes ask for the words as typed: a post that has them so, even once in a long body,
+    ranks above posts that only have the same morphemes in a row, even in their titles."""
+    import datetime as dt
+
+    from sokbo.search import Post, SearchRequest
+
+    day = dt.date(2024, 7, 1)
+    filler = " ".join(f"{n}번째 문단에서는 다른 이야기를 한다." for n in range(60))
+    exact = Post(id="exact", title="물가 동향 점검", date=day.isoformat(), day=day, categories=("경제",),
+                 body=f"{filler} 금리가 물가에 직접적인 영향을 미치는 것은 분명하다. {filler}")
+    decoys = [
+        Post(id=f"decoy-{n}", title=f"직접적인 영향 미치는 요인 {n}", date=day.isoformat(), day=day, categories=("경제",),
+             body="직접적인 영향 미치는 요인. 방향을 바꾸는 그것은 직접적인 문제다.")
+        for n in range(LITERAL_CHECKS - 10)  # more than the 40 the evaluator once read
+    ]
+    service = SearchService(tmp_path / "ix")
+    service.rebuild([*decoys, exact])
+    hits = service.search(SearchRequest.from_params({"q": ['"직접적인 영향을 미치는 것은"']})).hits
+    assert hits[0].id == "exact"
+    assert len(hits) > 1 and {h.id for h in hits[1:]} <= {d.id for d in decoys}  # the others match, below it
