@@ -5,7 +5,8 @@ Measured in one run, on a private copy of the posts:
 * machine speed: Kiwi's characters/s on a fixed sample of bodies, against the 85k chars/s per
   thread that the project's brief measured on its reference machine (these machines vary by
   2x from hour to hour; the ratio lets figures from different runs be compared);
-* a full build (``sokbo index --full``) with 1 process and with 2: wall seconds and posts/s;
+* a full build (``sokbo index --full``) with 1 process and with 2: wall seconds and posts/s,
+  beside the floor that Kiwi alone sets (the characters it must analyse / its speed / 2 cores);
 * whole ``sokbo index`` processes (Python start-up and everything else included): after adding
   1 new post to the up-to-date index (with the time that process spent loading the Korean
   model), and after touching nothing (checking that the model was not loaded at all);
@@ -64,6 +65,17 @@ def sokbo_process(*args: str) -> tuple[float, float | None, dict]:
         raise SystemExit(f"sokbo {' '.join(args)} failed:\n{done.stderr}")
     flag, seconds = done.stderr.rsplit("MODEL_LOADED ", 1)[1].split()[:2]
     return wall, float(seconds) if flag == "True" else None, json.loads(done.stdout)
+
+
+def analysed_chars(posts: Path) -> int:
+    """Characters that Kiwi analyses in a full build: each post's title, summary and body."""
+    from sokbo.indexer.build import IndexSummary, read_posts
+    from sokbo.indexer.reader import iter_post_files
+    from sokbo.indexer.site import Site
+    from sokbo.search.schema import summary_text
+
+    found = read_posts(iter_post_files(posts), Site.from_posts_dir(posts), IndexSummary())
+    return sum(len(post.title) + len(summary_text(post)) + len(post.body) for post in found)
 
 
 def watch_latency(posts: Path, index_dir: Path, n: int) -> tuple[list[float], list[float]]:
@@ -138,6 +150,14 @@ def main() -> None:
         factor = speed / REFERENCE_KIWI_CHARS_PER_S
         results.update(kiwi_chars_per_s=round(speed), speed_vs_reference=round(factor, 2))
         print(f"machine: Kiwi {speed:,.0f} chars/s = {factor:.2f}x the reference machine's 85k chars/s")
+
+        chars = analysed_chars(posts)
+        floor = chars / speed / 2
+        results.update(analysed_chars=chars, kiwi_alone_2proc_s=round(floor, 1))
+        print(
+            f"Kiwi alone on these posts: {chars:,} chars / {speed:,.0f} chars/s / 2 cores = {floor:.1f} s wall "
+            f"({chars / REFERENCE_KIWI_CHARS_PER_S / 2:.1f} s at the reference speed): no 2-process build is faster"
+        )
 
         builds = [2] if args.no_serial else [2, 1]
         for procs in builds:
