@@ -160,7 +160,9 @@ def post_counter(searcher: Any, view: Any) -> Counter:
 def expand_initials(
     q: str, parsed: ParsedQuery, lexicon: Lexicon, limit: int = EXPANSIONS
 ) -> tuple[ParsedQuery, list[str], dict[Term, float]]:
-    """``parsed`` with each 초성 word (ㄱㅈㅇ) ORed with the index's words it can stand for.
+    """``parsed`` with each 초성 word (ㄱㅈㅇ) ORed with the index's words it can stand for,
+    and with the headlines' words as printed that it can stand for (ㅎㄷㅎㄱ: 한동훈과, matched
+    only as printed in a title).
 
     Returns the new query, the words added (most prominent first) and a boost for each: the
     square root of its weight relative to the first's, so that posts about the word the
@@ -179,13 +181,14 @@ def expand_initials(
             clause.append(term)
             if term.phrase or not is_initials_query(term.text):
                 continue
-            found = lexicon.expand_initials(term.text, limit)
-            for word, weight in found:
-                t = Term(word)
+            words = [(Term(w), weight) for w, weight in lexicon.expand_initials(term.text, limit)]
+            words += [(Term(w, in_title=True), weight) for w, weight in lexicon.title_words_for_initials(term.text, limit)]
+            heaviest = max((weight for _t, weight in words), default=1)
+            for t, weight in sorted(words, key=lambda found: -found[1]):
                 if t not in clause:
                     clause.append(t)
-                    boosts[t] = max(MIN_BOOST, math.sqrt(weight / found[0][1]))
-                    expanded[word] = None
+                    boosts[t] = max(MIN_BOOST, math.sqrt(weight / heaviest))
+                    expanded[t.text] = None
         clauses.append(clause)
     if not expanded:
         return parsed, [], {}

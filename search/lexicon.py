@@ -11,7 +11,8 @@ wanted) the title and URL of every live post. From them it builds the structures
   :class:`~sokbo.search.suggest.InitialsIndex` over the same terms, both weighted so that a
   word of the headlines (names, events) comes before a word only the bodies use: every post
   whose title has the word counts :data:`TITLE_WEIGHT` times;
-* a :class:`~sokbo.search.suggest.Completer` of titles, the newest first.
+* a :class:`~sokbo.search.suggest.Completer` of titles, the newest first, and an
+  :class:`~sokbo.search.suggest.InitialsIndex` of the titles' words as printed.
 
 Reading is per segment and cached by segment id (:class:`Segments`): after an incremental
 commit only the new segment is read. The structures are built on first use; a
@@ -42,6 +43,8 @@ MIN_TERM_DF = 2
 _WORD = re.compile("[가-힣]{2,}")
 """The words the structures hold: Hangul only (not 3조원, #트럼프 or k팝: a typo of 5조원 is not
 3조원, and a completion is shown as the reader would type it), two syllables or more."""
+_TITLE_WORD = re.compile("[가-힣]{2,8}")
+"""A headline's word as printed, particles and endings included (한동훈과, 궁금하다)."""
 _LENGTHS = struct.Struct("!ii")  # Whoosh's ordered hash file: key length, value length
 _DOC_FREQ = struct.Struct("!I")  # W3TermInfo: flags (B), weight (f), doc frequency (I), ...
 _DOC_FREQ_OFFSET = 5
@@ -101,7 +104,7 @@ class Lexicon:
 
     def warm(self) -> "Lexicon":
         """Build every structure now (at startup, not on a reader's first keystroke)."""
-        for structure in (self.speller, self.terms, self.initials, self.titles):
+        for structure in (self.speller, self.terms, self.initials, self.title_initials, self.titles):
             assert structure is not None
         return self
 
@@ -127,6 +130,16 @@ class Lexicon:
     def initials(self) -> InitialsIndex:
         """초성 lookup of words, the most prominent (:meth:`weight`) first."""
         return InitialsIndex(self._weighted)
+
+    @_built
+    def title_initials(self) -> InitialsIndex:
+        """초성 lookup of the headlines' words as printed (한동훈과, 궁금하다) that are not index
+        terms, by the number of titles that print them (each :data:`TITLE_WEIGHT` times)."""
+        counts: dict[str, int] = {}
+        for title in self._posts:
+            for word in set(_TITLE_WORD.findall(title)):
+                counts[word] = counts.get(word, 0) + 1
+        return InitialsIndex((w, n * TITLE_WEIGHT) for w, n in counts.items() if w not in self.df)
 
     @_built
     def _posts(self) -> dict[str, tuple[str, str, int]]:
@@ -177,6 +190,11 @@ class Lexicon:
         """The most prominent words whose 초성 are exactly those of ``query`` (ㄱㅈㅇ → 김정은, ...),
         with their :meth:`weight`; verb and adjective stems (가져오) are left out."""
         return [(t, w) for t, w in self.initials.lookup(query, limit=2 * limit) if not is_stem(t)][:limit]
+
+    def title_words_for_initials(self, query: str, limit: int = 10) -> list[tuple[str, int]]:
+        """Headline words as printed whose 초성 are exactly those of ``query`` (ㅎㄷㅎㄱ →
+        한동훈과), most printed first, with their weight: the titles a 초성 query may mean."""
+        return self.title_initials.lookup(query, limit=limit)
 
     def corrections(self, word: str) -> list[tuple[str, float, int]]:
         """Words of the index a typo or two from ``word``, best first: ``(word, distance,

@@ -22,7 +22,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from .analysis import bigrams, korean_terms, normalize
-from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS
+from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS, TITLE_GRAMS
 from .vocabulary import Vocabulary
 
 NO_VOCABULARY = Vocabulary()
@@ -37,6 +37,9 @@ class Term:
 
     text: str
     phrase: bool = False
+    in_title: bool = False
+    """Match the word only as written inside a title (its bigrams in a row): what a 초성 query
+    stands for when it is a headline's word as printed (한동훈과 for ㅎㄷㅎㄱ)."""
 
 
 @dataclass
@@ -149,6 +152,10 @@ def analyse(term: Term) -> Analysed:
 def term_query(term: Term) -> wq.Query | None:
     """The Whoosh query for one term, or None when nothing of it is searchable."""
     a = analyse(term)
+    if term.in_title:
+        if not a.grams:
+            return None
+        return wq.Term(TITLE_GRAMS, a.grams[0]) if len(a.grams) == 1 else wq.Phrase(TITLE_GRAMS, list(a.grams))
     alternatives: list[wq.Query] = []
     for f in MORPHEME_FIELDS:
         if term.phrase and len(a.morphemes) > 1:

@@ -24,8 +24,9 @@ FIELD_WEIGHTS: dict[str, float] = {
     "grams": 0.3,
 }
 MORPHEME_FIELDS = ("title", "summary", "body")
-GRAM_FIELDS = ("title_grams", "grams")
-POSITIONED_GRAM_FIELDS = frozenset({"title_grams"})
+TITLE_GRAMS = "title_grams"
+GRAM_FIELDS = (TITLE_GRAMS, "grams")
+POSITIONED_GRAM_FIELDS = frozenset({TITLE_GRAMS})
 """Bigram fields that keep positions, where a word's bigrams must be consecutive."""
 
 SCHEMA_VERSION = 6

@@ -221,6 +221,16 @@ def test_an_initials_query_is_expanded_to_the_most_prominent_words_first(service
     assert all("<mark>국민의힘</mark>" in h.title_html for h in response.hits if "국민의힘" in h.title)
 
 
+@pytest.mark.parametrize(("q", "word", "post"), [
+    ("ㄱㄱㄷㅅ", "가거도서", "2024-09-11-gageodo-island-concert"),  # a name and its particle
+    ("ㅁㄹㄷ", "몰린다", "2024-07-15-summer-music-festival"),  # a verb as the headline prints it
+])
+def test_an_initials_query_finds_a_headline_word_as_printed(service, q: str, word: str, post: str) -> None:
+    response = search(service, q)
+    assert word in response.expanded
+    assert ids(response)[0] == post
+
+
 def test_initials_and_words_mix(service) -> None:
     response = search(service, "ㅂㅇㄷ 재선")
     assert ids(response)[0] == BIDEN and not response.partial
