@@ -22,7 +22,7 @@ from .analysis import normalize
 from .hangul import SLIP_COST, is_initials_query
 from .lexicon import Lexicon
 from .query import _TOKEN, ParsedQuery, Term, analyse
-from .schema import GRAM_FIELDS, MORPHEME_FIELDS
+from .schema import GRAM_FIELDS
 
 RATIO = 20
 """A correction must be in this many times more posts than the word as typed (and in one at
@@ -31,9 +31,10 @@ neighbouring key, 푸딘 for 푸틴: :data:`.hangul.SLIP_COST`), never for anoth
 not a typo of 서울."""
 MAX_KNOWN = 5
 """A word in more posts than this is taken as meant (a typo that common is a spelling). A
-word's posts are those with its index terms, or with its text (its character bigrams): the
-index keeps no adverbs (다시) and Kiwi may read an inflected word alone as it never does in a
-sentence (몰린), but the text of both is in thousands of posts, and a typo's in none or two."""
+word's posts are those with it as an index term or with its text (its character bigrams):
+the index keeps no adverbs (다시) nor words as inflected (몰린), but the text of both is in
+thousands of posts, and a typo's in none or two. Its morphemes do not count: Kiwi reads a
+typo alone as whatever common pieces fit (이재면: 이재 and an ending)."""
 MAX_WORD_LENGTH = 7
 """Longer words are not corrected: the strings a typo may have made grow with the length (a
 7-syllable word takes some 20 ms, a pasted 1,000-syllable one would take gigabytes)."""
@@ -41,6 +42,8 @@ MAX_WORDS = 8
 """Words of a query looked at for corrections (each costs a millisecond or so)..."""
 BUDGET_SECONDS = 0.03
 """... and no word is looked at once this long was spent on the others."""
+CANDIDATES = 3
+"""Equally near corrections of one word weighed against the query's other words."""
 EXPANSIONS = 10
 """초성 words searched for one 초성 query word."""
 MIN_BOOST = 0.05
@@ -64,6 +67,9 @@ Counter = Callable[[Any], int]
 def did_you_mean(q: str, lexicon: Lexicon, count: Counter) -> str | None:
     """``q`` with its misspelt words corrected, or None when no word needs it.
 
+    When a word has several corrections equally near, the one that finds the most posts
+    together with the query's other words wins (아늘 학대 → 아들 학대, not 아늑 학대).
+
     Example (with a lexicon where 바이든 is in 171 posts and 바이던 in none):
         >>> did_you_mean('바이던의 "바이던" 발언 -바이던', lexicon, count)   # doctest: +SKIP
         '바이든의 "바이던" 발언 -바이던'
@@ -71,28 +77,44 @@ def did_you_mean(q: str, lexicon: Lexicon, count: Counter) -> str | None:
     text = normalize(q)
     if text.count('"') % 2:  # as query.parse reads it
         text = text.replace('"', " ")
+    words = [m for m in _TOKEN.finditer(text) if m.group(3) is not None]
+    typed = [m for m in words if m.group(3) != "OR" and not m.group(3).startswith("-") and not is_initials_query(m.group(3))]
+    fixes: dict[int, str] = {}  # where a word starts in text -> its correction
+    deadline = time.perf_counter() + BUDGET_SECONDS
+    for n, m in enumerate(typed):
+        if n >= MAX_WORDS or time.perf_counter() > deadline:
+            break
+        candidates = word_corrections(m.group(3), lexicon, count)
+        if len(candidates) > 1 and len(typed) > 1:
+            together = [(count_query(_replace(text, {**fixes, m.start(3): c}, words), count), -k) for k, c in enumerate(candidates)]
+            candidates = [candidates[-max(together)[1]]]
+        if candidates:
+            fixes[m.start(3)] = candidates[0]
+    return _replace(text, fixes, words) if fixes else None
+
+
+def _replace(text: str, fixes: dict[int, str], words: list[re.Match[str]]) -> str:
+    """``text`` with the words that start at the keys of ``fixes`` replaced."""
     out: list[str] = []
     done = 0
-    looked = 0
-    deadline = time.perf_counter() + BUDGET_SECONDS
-    for m in _TOKEN.finditer(text):
-        word = m.group(3)
-        if word is None or word == "OR" or word.startswith("-") or is_initials_query(word):
-            continue
-        looked += 1
-        if looked > MAX_WORDS or time.perf_counter() > deadline:
-            break
-        fixed = correct_word(word, lexicon, count)
-        if fixed is not None and fixed != word:
-            out += [text[done : m.start(3)], fixed]
+    for m in words:
+        if m.start(3) in fixes:
+            out += [text[done : m.start(3)], fixes[m.start(3)]]
             done = m.end(3)
-    if not out:
-        return None
     return "".join(out) + text[done:]
 
 
-def correct_word(word: str, lexicon: Lexicon, count: Counter) -> str | None:
-    """The correction of one typed word (its punctuation and particle kept), or None.
+def count_query(text: str, count: Counter) -> int:
+    """The number of posts the query ``text`` finds (every word, as a search does)."""
+    from .query import build, parse
+
+    q = build(parse(text))
+    return count(q) if q is not None else 0
+
+
+def word_corrections(word: str, lexicon: Lexicon, count: Counter) -> list[str]:
+    """The corrections of one typed word, the nearest only, best first, each with the word's
+    punctuation and particle kept; none for a word the index knows.
 
     A word the analyser does not take whole may be a name and its particle (푸딘의, 바이던의:
     Kiwi reads the latter as 바이 + endings), so the word before a particle is also tried.
@@ -101,7 +123,7 @@ def correct_word(word: str, lexicon: Lexicon, count: Counter) -> str | None:
     """
     lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
     if len(core) > MAX_WORD_LENGTH or not _HANGUL.search(core) or any(ch.isdigit() for ch in core):
-        return None
+        return []
     a = analyse(Term(core))
     cores = [(core, "")]
     if core.lower() not in a.morphemes and core.lower() not in a.compounds:
@@ -110,41 +132,40 @@ def correct_word(word: str, lexicon: Lexicon, count: Counter) -> str | None:
         known = _known(stem, lexicon, count)
         if known > MAX_KNOWN:
             if particle or len(cores) == 1:
-                return None  # a word the index knows well (and its particle: 우크라이나가)
+                return []  # a word the index knows well (and its particle: 우크라이나가)
             continue  # the whole word: what the index knows may be a piece of it (바이 of 바이던의)
-        for candidate, distance, df in lexicon.corrections(stem):
-            if df >= RATIO * known + 1 and (not known or distance <= SLIP_COST):
-                return f"{lead}{candidate}{particle}{trail}"
-    return None
+        found = [
+            (distance, f"{lead}{candidate}{particle}{trail}")
+            for candidate, distance, df in lexicon.corrections(stem)
+            if df >= RATIO * known + 1 and (not known or distance <= SLIP_COST)
+        ]
+        if found:
+            nearest = min(distance for distance, _ in found)
+            return [c for distance, c in found if distance == nearest][:CANDIDATES]
+    return []
 
 
 def _known(word: str, lexicon: Lexicon, count: Counter) -> int:
-    """How many posts have ``word``, as far as it matters: up to :data:`MAX_KNOWN`, the most of
-    its posts by index terms (its glued compound, its one morpheme, or all of its morphemes
-    counted for real: each may be common alone) and by text; past it, any such count."""
+    """How many posts have ``word`` as written: as an index term or, when that is
+    :data:`MAX_KNOWN` or fewer, as text (its character bigrams, all in one field).
+
+    Not by its morphemes: alone, Kiwi reads a typo as pieces that are common (이재면: 이재 and
+    an ending; 예후 for 이후 would be 예 + 후), which would hide every such typo."""
     known = lexicon.frequency(word)
     if known > MAX_KNOWN:
         return known
     a = analyse(Term(word))
-    known = max(known, max((lexicon.frequency(c) for c in a.compounds), default=0))
-    morphemes = list(dict.fromkeys(a.morphemes))
-    if known <= MAX_KNOWN and len(morphemes) == 1:
-        known = max(known, lexicon.frequency(morphemes[0]))
-    elif known <= MAX_KNOWN and morphemes and all(lexicon.frequency(m) for m in morphemes):
-        known = max(known, count(_all_of(MORPHEME_FIELDS, morphemes)))
-    if known <= MAX_KNOWN and a.grams:
-        known = max(known, count(_all_of(GRAM_FIELDS, a.grams, together=True)))
+    if a.grams:
+        known = max(known, count(_in_one_field(GRAM_FIELDS, a.grams)))
     return known
 
 
-def _all_of(fields: Sequence[str], terms: Sequence[str], together: bool = False) -> Any:
-    """Posts with every one of ``terms`` in any of ``fields`` (``together``: all in one field)."""
+def _in_one_field(fields: Sequence[str], terms: Sequence[str]) -> Any:
+    """Posts with every one of ``terms`` in one of ``fields``."""
     from whoosh import query as wq
 
     unique = list(dict.fromkeys(terms))
-    if together:
-        return wq.Or([wq.And([wq.Term(f, t) for t in unique]) for f in fields])
-    return wq.And([wq.Or([wq.Term(f, t) for f in fields]) for t in unique])
+    return wq.Or([wq.And([wq.Term(f, t) for t in unique]) for f in fields])
 
 
 def post_counter(searcher: Any, view: Any) -> Counter:

@@ -118,8 +118,18 @@ class Lexicon:
 
     @_built
     def speller(self) -> Speller:
-        """Did-you-mean over the Hangul words, by document frequency."""
-        return Speller((t, self.df[t]) for t in self._words)
+        """Did-you-mean over the Hangul words, by document frequency, and over the headlines'
+        words as printed (완벽한, 좁혔다: the index keeps only stems), by the titles printing them."""
+        return Speller([*((t, self.df[t]) for t in self._words), *self._title_words.items()])
+
+    @_built
+    def _title_words(self) -> dict[str, int]:
+        """The titles' Hangul words as printed that are not index terms, and how many titles print each."""
+        counts: dict[str, int] = {}
+        for title in self._posts:
+            for word in set(_TITLE_WORD.findall(title)):
+                counts[word] = counts.get(word, 0) + 1
+        return {w: n for w, n in counts.items() if w not in self.df}
 
     @_built
     def terms(self) -> Completer:
@@ -135,11 +145,7 @@ class Lexicon:
     def title_initials(self) -> InitialsIndex:
         """초성 lookup of the headlines' words as printed (한동훈과, 궁금하다) that are not index
         terms, by the number of titles that print them (each :data:`TITLE_WEIGHT` times)."""
-        counts: dict[str, int] = {}
-        for title in self._posts:
-            for word in set(_TITLE_WORD.findall(title)):
-                counts[word] = counts.get(word, 0) + 1
-        return InitialsIndex((w, n * TITLE_WEIGHT) for w, n in counts.items() if w not in self.df)
+        return InitialsIndex((w, n * TITLE_WEIGHT) for w, n in self._title_words.items())
 
     @_built
     def _posts(self) -> dict[str, tuple[str, str, int]]:

@@ -170,6 +170,30 @@ def test_with_results_the_correction_is_only_suggested(service) -> None:
     assert response.partial  # 바이던 matches nothing, so these are posts with 재선 alone
 
 
+def test_a_misspelt_headline_word_is_corrected_as_the_headline_prints_it(service) -> None:
+    """The index keeps stems (몰리), so the words of the headlines as printed (몰린다) are the
+    speller's too: a reader remembers a headline's words as she read them."""
+    response = search(service, "몰린댜")
+    assert (response.suggestion, response.corrected) == ("몰린다", True)
+    assert ids(response)[0] == "2024-07-15-summer-music-festival"
+    assert search(service, "음악 축제 몰릳다").suggestion == "음악 축제 몰린다"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("장마 제두", "장마 제주"), ("국회 불찬", "국회 불참"), ("여름 음액", "여름 음악")])
+def test_of_equally_near_corrections_the_one_that_goes_with_the_other_words_wins(service, typed: str, meant: str) -> None:
+    lexicon = service.lexicon()
+    searcher, view = service._searcher()
+    alone = correction.word_corrections(typed.split()[1], lexicon, correction.post_counter(searcher, view))
+    assert len(alone) > 1 and alone[0] != meant.split()[1]  # alone, the speller prefers another word
+    assert search(service, typed).suggestion == meant
+
+
+def test_a_typo_that_the_analyser_reads_as_common_pieces_is_corrected(service) -> None:
+    """Alone, Kiwi may read a typo as pieces that are common words; its text is in no post."""
+    for typed, meant in [("국회 붕참", "국회 불참"), ("제주 장나", "제주 장마"), ("경기 불류창고", "경기 물류창고")]:
+        assert search(service, typed).suggestion == meant, typed
+
+
 def test_only_the_misspelt_words_change_and_the_syntax_stays(service) -> None:
     response = search(service, '"한미 동맹" 엔비디어 -해리수')
     assert response.suggestion == '"한미 동맹" 엔비디아 -해리수'
