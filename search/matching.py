@@ -38,6 +38,9 @@ class Matches:
 
     mask: np.ndarray
     scores: np.ndarray
+    first: np.ndarray | None = None
+    """Documents that rank above all others whatever their scores: those with a quoted phrase
+    exactly as typed (None: no such tier)."""
 
     def docnums(self) -> list[int]:
         return np.flatnonzero(self.mask).tolist()
@@ -59,6 +62,8 @@ def evaluate(q: Any, searcher: Any, lengths: dict[str, np.ndarray], live: np.nda
     result = _Evaluator(searcher, lengths).run(q)
     result.mask &= live
     result.scores[~result.mask] = 0.0
+    if result.first is not None:
+        result.first &= result.mask
     return result
 
 
@@ -112,6 +117,7 @@ class _Evaluator:
                 part = self.run(sub)
                 result.mask |= part.mask
                 result.scores += part.scores
+                result.first = _either(result.first, part.first)
             return result
         if isinstance(q, wq.AndNot):
             result = self.run(q.a)
@@ -159,6 +165,8 @@ class _Evaluator:
             result.mask[added] = True
             result.scores[added] = pool.scores[added]
             result.scores[literal] += ahead
+            result.first = np.zeros(self.n, dtype=bool)
+            result.first[literal] = True
         return result
 
     def _any_field(self, fields: tuple[str, ...], text: str) -> Matches:
@@ -265,9 +273,19 @@ def _flat(text: str) -> str:
 def _intersection(parts: list[Matches]) -> Matches:
     """Documents in every part, scored by the sum of the parts' scores (Whoosh's And)."""
     mask = parts[0].mask.copy()
+    first = None
     for part in parts[1:]:
         mask &= part.mask
-    return Matches(mask, np.where(mask, sum(p.scores for p in parts), 0.0))
+    for part in parts:
+        first = _either(first, part.first)
+    return Matches(mask, np.where(mask, sum(p.scores for p in parts), 0.0), None if first is None else first & mask)
+
+
+def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """The union of two optional masks."""
+    if a is None or b is None:
+        return b if a is None else a
+    return a | b
 
 
 def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:

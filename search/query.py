@@ -15,7 +15,7 @@ plain text here: the parser below never hands the raw string to Whoosh's QueryPa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -149,15 +149,16 @@ def analyse(term: Term) -> Analysed:
     return Analysed(tuple(morphemes), tuple(compounds), tuple(g for g, *_ in bigrams(term.text)))
 
 
-def term_query(term: Term) -> wq.Query | None:
-    """The Whoosh query for one term, or None when nothing of it is searchable."""
+def term_query(term: Term, fields: Collection[str] | None = None) -> wq.Query | None:
+    """The Whoosh query for one term, or None when nothing of it is searchable (in ``fields``,
+    when given: only those fields are searched)."""
     a = analyse(term)
     if term.in_title:
-        if not a.grams:
+        if not a.grams or (fields is not None and TITLE_GRAMS not in fields):
             return None
         return wq.Term(TITLE_GRAMS, a.grams[0]) if len(a.grams) == 1 else wq.Phrase(TITLE_GRAMS, list(a.grams))
     alternatives: list[wq.Query] = []
-    for f in MORPHEME_FIELDS:
+    for f in MORPHEME_FIELDS if fields is None else [f for f in MORPHEME_FIELDS if f in fields]:
         if term.phrase and len(a.morphemes) > 1:
             alternatives.append(wq.Phrase(f, list(a.morphemes)))
             continue
@@ -169,7 +170,7 @@ def term_query(term: Term) -> wq.Query | None:
         if parts:
             alternatives.append(parts[0] if len(parts) == 1 else _Or(parts))
     if a.grams:
-        for f in GRAM_FIELDS:
+        for f in GRAM_FIELDS if fields is None else [f for f in GRAM_FIELDS if f in fields]:
             if len(a.grams) == 1:
                 alternatives.append(wq.Term(f, a.grams[0]))
             elif f in POSITIONED_GRAM_FIELDS:
@@ -178,7 +179,7 @@ def term_query(term: Term) -> wq.Query | None:
                 alternatives.append(wq.And([wq.Term(f, g) for g in dict.fromkeys(a.grams)]))
     if not alternatives:
         return None
-    if term.phrase and len(term.text.split()) > 1:
+    if term.phrase and len(term.text.split()) > 1 and fields is None:
         return Quoted(alternatives, term.text, term_query(Term(term.text)))
     return alternatives[0] if len(alternatives) == 1 else _Or(alternatives)
 
@@ -199,17 +200,19 @@ def build(
     *,
     any_clause: bool = False,
     boosts: Mapping[Term, float] | None = None,
+    fields: Collection[str] | None = None,
 ) -> wq.Query | None:
     """The Whoosh query for a parsed query; None when it matches every document.
 
     ``any_clause`` ORs the clauses instead of ANDing them: the fallback that finds the best
     partial matches when no document has every word. ``boosts`` multiplies the scores of
-    some terms (the words a 초성 query stands for, by how likely they are meant).
+    some terms (the words a 초성 query stands for, by how likely they are meant). ``fields``
+    searches only those fields (e.g. the title's: which posts have every word in the title).
     """
     clauses: list[wq.Query] = []
     for alternatives in parsed.clauses:
         terms = with_synonyms(alternatives, vocabulary)
-        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t), t) for t in terms) if q is not None]
+        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t, fields), t) for t in terms) if q is not None]
         if subs:
             clauses.append(subs[0] if len(subs) == 1 else _Or(subs))
     excluded = [q for q in (term_query(t) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]

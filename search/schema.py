@@ -28,6 +28,8 @@ TITLE_GRAMS = "title_grams"
 GRAM_FIELDS = (TITLE_GRAMS, "grams")
 POSITIONED_GRAM_FIELDS = frozenset({TITLE_GRAMS})
 """Bigram fields that keep positions, where a word's bigrams must be consecutive."""
+TITLE_FIELDS = ("title", TITLE_GRAMS)
+"""The searchable fields made of the title."""
 
 SCHEMA_VERSION = 6
 """Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread."""

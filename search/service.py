@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 
-from . import correction, dedup
+from . import correction, dedup, ranking
 from . import query as squery
 from .analysis import get_kiwi, use_user_words
 from .codec import segment_writer
@@ -146,6 +146,8 @@ class IndexView:
     """``live`` as a NumPy bool array (for :mod:`~sokbo.search.matching`)."""
     lengths: dict[str, Any] = field(default_factory=dict)
     """Each searchable field's length per docnum, as NumPy arrays: BM25's length norm."""
+    recency: Any = None
+    """Each docnum's place in date order as a NumPy array, 0 the oldest, 1 the newest."""
 
     @classmethod
     def read(cls, reader: Any) -> "IndexView":
@@ -188,6 +190,7 @@ class IndexView:
             duplicates,
             live_mask,
             lengths,
+            matching().np.asarray(rank, dtype=float) / max(1, n - 1),
         )
 
 
@@ -413,6 +416,10 @@ class SearchService:
             if q is not None:
                 matches = matching().evaluate(q, searcher, view.lengths, view.live_mask)
                 partial = bool(matches.mask.any())
+        if matches is not None and matches.mask.any():
+            tq = ranking.title_query(parsed, vocabulary, boosts)
+            in_title = None if tq is None else matching().evaluate(tq, searcher, view.lengths, matches.mask).mask
+            ranking.adjust(matches, in_title, view.recency)
         matched = view.live if matches is None else frozenset(matches.docnums())
         suggestion = correction.did_you_mean(request.q, lexicon, correction.post_counter(searcher, view)) if lexicon else None
         if suggestion and request.correct and not matched:  # nothing found: search the suggestion instead

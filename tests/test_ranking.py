@@ -1,0 +1,58 @@
+"""sokbo's ranking on top of BM25F (search/ranking.py), on real indexes built for each case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sokbo.search import Post, SearchRequest, SearchService, ranking
+
+
+def post(post_id: str, title: str, body: str, day: dt.date = dt.date(2024, 7, 1)) -> Post:
+    return Post(id=post_id, title=title, date=day.isoformat(), day=day, categories=("정치",), body=body)
+
+
+def ranked(tmp_path: Path, posts: list[Post], q: str) -> list[str]:
+    service = SearchService(tmp_path / "ix")
+    service.rebuild(posts)
+    return [h.id for h in service.search(SearchRequest.from_params({"q": [q]})).hits]
+
+
+def test_a_post_whose_title_has_every_word_comes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """BM25F alone prefers the post with one word in its title and the other all over its body."""
+    posts = [
+        post("one-in-title", "장맛비 예보", "중부 지방 중부 내륙 중부 산간 중부 해안에 비. " * 3),
+        post("all-in-title", "중부 장맛비 계속", "이번 주 내내 비가 오겠다. 우산을 챙기자. " * 6),
+    ]
+    monkeypatch.setattr(ranking, "TITLE_HAS_ALL", 1.0)
+    assert ranked(tmp_path / "bm25", posts, "장맛비 중부")[0] == "one-in-title"
+    monkeypatch.undo()
+    assert ranked(tmp_path / "sokbo", posts, "장맛비 중부")[0] == "all-in-title"
+
+
+def test_of_posts_scored_alike_the_newer_comes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    posts = [
+        post("older", "예산안 통과 소식", "국회 본회의에서 예산안이 통과됐다.", dt.date(2024, 7, 1)),
+        post("newer", "예산안 처리 소식", "국회 상임위에서 예산안이 처리됐다.", dt.date(2024, 9, 1)),
+    ]
+    service = SearchService(tmp_path / "ix")
+    service.rebuild(posts)
+
+    def hits() -> list[tuple[str, float]]:
+        return [(h.id, h.score) for h in service.search(SearchRequest.from_params({"q": ["예산안"]})).hits]
+
+    monkeypatch.setattr(ranking, "RECENCY", 0.0)
+    (first, a), (second, b) = hits()
+    assert a == b and first == "older"  # BM25F alone: a tie, broken by index order
+    monkeypatch.undo()
+    assert [i for i, _ in hits()] == ["newer", "older"]
+
+
+def test_a_quoted_phrase_as_typed_stays_first_above_titles_with_every_word(tmp_path: Path) -> None:
+    posts = [
+        post("title-words", "직접적인 영향 미치는 것 그것은", "직접적인 영향 미치는 요인을 분석했다. 그것은 방향을 바꾼다."),
+        post("as-typed", "물가 점검", "금리가 물가에 직접적인 영향을 미치는 것은 분명하다. " + "다른 이야기. " * 40),
+    ]
+    assert ranked(tmp_path, posts, '"직접적인 영향을 미치는 것은"')[0] == "as-typed"
