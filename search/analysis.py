@@ -260,6 +260,17 @@ class BigramTokenizer(TermTokenizer):
     terms = staticmethod(bigrams)
 
 
+def written_words(text: str) -> list[str]:
+    """The words of ``text`` as written: letters and digits between spaces and punctuation,
+    lower-cased, nothing removed or stemmed (동맹을 stays 동맹을).
+
+    Example:
+        >>> written_words("한미 동맹을 (NATO) 3.5%")
+        ['한미', '동맹을', 'nato', '3', '5']
+    """
+    return _WORD.findall(normalize(text).lower())
+
+
 def korean_analyzer() -> Composable:
     """The morpheme analyzer stored in the schema (index time) and used by queries."""
     return KoreanTokenizer()

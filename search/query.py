@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from whoosh import query as wq
 
-from .analysis import bigrams, korean_terms, normalize
+from .analysis import bigrams, korean_terms, normalize, written_words
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS, TITLE_GRAMS
 from .vocabulary import Vocabulary
 
@@ -227,6 +227,19 @@ def build(
     if isinstance(positive, wq.Every):
         return None
     return positive
+
+
+def as_typed_words(parsed: ParsedQuery) -> list[list[list[str]]]:
+    """Each clause's alternatives as words to find as written (:mod:`~sokbo.search.words`):
+    a word typed with punctuation inside (3.5%) is several. Phrases and the headline words of
+    a 초성 query are left out (they have their own exact matching), and so are clauses left
+    with nothing."""
+    clauses = []
+    for alternatives in parsed.clauses:
+        found = [written_words(t.text) for t in alternatives if not (t.phrase or t.in_title)]
+        if any(found):
+            clauses.append([w for w in found if w])
+    return clauses
 
 
 def _boosted(q: wq.Query, boosts: Mapping[Term, float] | None, term: Term) -> wq.Query:

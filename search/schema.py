@@ -14,6 +14,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import bigram_analyzer, korean_analyzer
 from .dedup import sketch_body, sketch_title
 from .document import Post
+from .words import sketch_words
 
 # Weights of the searchable fields (BM25F field boosts).
 FIELD_WEIGHTS: dict[str, float] = {
@@ -31,7 +32,7 @@ POSITIONED_GRAM_FIELDS = frozenset({TITLE_GRAMS})
 TITLE_FIELDS = ("title", TITLE_GRAMS)
 """The searchable fields made of the title."""
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread."""
 
 # Separates multi-valued column values (categories).
@@ -60,6 +61,8 @@ def build_schema() -> Schema:
         # Near-duplicate sketches (dedup.py): read for every post when a searcher opens.
         title_sig=COLUMN(columns.VarBytesColumn()),
         body_sig=COLUMN(columns.VarBytesColumn()),
+        # Each post's words as written, hashed (words.py): read for every post when a searcher opens.
+        words_sig=COLUMN(columns.VarBytesColumn()),
         day=NUMERIC(int, bits=32, stored=False, sortable=True, signed=False),
         ts=NUMERIC(int, bits=64, stored=False, sortable=True),
         date=STORED(),
@@ -99,6 +102,7 @@ def to_fields(post: Post) -> dict[str, object]:
         "month": post.day.strftime("%Y-%m").encode("ascii"),
         "title_sig": sketch_title(post.title),
         "body_sig": sketch_body("\n".join((summary, post.body))),
+        "words_sig": sketch_words("\n".join((post.title, summary, post.body))),
         "day": day_number(post.day),
         "ts": int(post.timestamp),
         "date": post.date,

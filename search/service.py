@@ -31,6 +31,7 @@ from .schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories, to_fields
 from .snippets import highlight, snippet
 from .store import IndexMissing, IndexStore, Notify, ignore
 from .vocabulary import Vocabulary
+from .words import WordIndex
 from .writer import Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
@@ -148,6 +149,8 @@ class IndexView:
     """Each searchable field's length per docnum, as NumPy arrays: BM25's length norm."""
     recency: Any = None
     """Each docnum's place in date order as a NumPy array, 0 the oldest, 1 the newest."""
+    words: Any = None
+    """Each post's words as written (:class:`~sokbo.search.words.WordIndex`)."""
 
     @classmethod
     def read(cls, reader: Any) -> "IndexView":
@@ -191,6 +194,7 @@ class IndexView:
             live_mask,
             lengths,
             matching().np.asarray(rank, dtype=float) / max(1, n - 1),
+            WordIndex(list(_column(reader, "words_sig", n, b""))),
         )
 
 
@@ -419,7 +423,8 @@ class SearchService:
         if matches is not None and matches.mask.any():
             tq = ranking.title_query(parsed, vocabulary, boosts)
             in_title = None if tq is None else matching().evaluate(tq, searcher, view.lengths, matches.mask).mask
-            ranking.adjust(matches, in_title, view.recency)
+            as_typed = ranking.as_typed(parsed, view.words, matches.mask)
+            ranking.adjust(matches, in_title, as_typed, view.recency)
         matched = view.live if matches is None else frozenset(matches.docnums())
         suggestion = correction.did_you_mean(request.q, lexicon, correction.post_counter(searcher, view)) if lexicon else None
         if suggestion and request.correct and not matched:  # nothing found: search the suggestion instead

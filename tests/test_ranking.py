@@ -56,3 +56,26 @@ def test_a_quoted_phrase_as_typed_stays_first_above_titles_with_every_word(tmp_p
         post("as-typed", "물가 점검", "금리가 물가에 직접적인 영향을 미치는 것은 분명하다. " + "다른 이야기. " * 40),
     ]
     assert ranked(tmp_path, posts, '"직접적인 영향을 미치는 것은"')[0] == "as-typed"
+
+
+def test_words_as_written_are_kept_by_hash_and_found_again() -> None:
+    import doctest
+
+    from sokbo.search import words
+
+    assert doctest.testmod(words).failed == 0
+    index = words.WordIndex([words.sketch_words("한미 동맹을 강화, 3.5% 인상"), words.sketch_words("동맹 강화")])
+    assert index.posts_with("동맹을").tolist() == [0] and index.posts_with("동맹").tolist() == [1]
+    assert index.mask_with_all(["3", "5"]).tolist() == [True, False]  # 3.5% is written as 3 and 5
+    assert index.posts_with("없는말").tolist() == []
+
+
+def test_posts_with_every_word_as_typed_come_first_for_several_words(tmp_path: Path) -> None:
+    """Every post here matches 외출 내륙 남해안 by its morphemes; the one that has the words as
+    typed is the one whose wording the reader recalls. One word alone says no such thing."""
+    posts = [
+        post("inflected", "내륙 남해안 날씨", "내륙에는 소나기가, 남해안에는 비가 오겠다. 외출에 우산을 챙기자. 내륙과 남해안의 비."),
+        post("as-typed", "이번 주 무더위", "외출 자제를 권고했다. 내륙 지역과 남해안 일대는 무덥겠다." + " 한낮 기온이 높다." * 5),
+    ]
+    assert ranked(tmp_path, posts, "외출 내륙 남해안")[0] == "as-typed"
+    assert ranked(tmp_path / "one", posts, "남해안")[0] == "inflected"  # one word: BM25F decides
