@@ -21,7 +21,7 @@ from typing import Any
 from .analysis import normalize
 from .hangul import SLIP_COST, is_initials_query
 from .lexicon import Lexicon
-from .query import _TOKEN, ParsedQuery, Term, analyse
+from .query import _TOKEN, ParsedQuery, Term, analyse, build, parse
 from .schema import GRAM_FIELDS
 
 RATIO = 20
@@ -106,8 +106,6 @@ def _replace(text: str, fixes: dict[int, str], words: list[re.Match[str]]) -> st
 
 def count_query(text: str, count: Counter) -> int:
     """The number of posts the query ``text`` finds (every word, as a search does)."""
-    from .query import build, parse
-
     q = build(parse(text))
     return count(q) if q is not None else 0
 
