@@ -86,8 +86,8 @@ def did_you_mean(q: str, lexicon: Lexicon, count: Counter) -> str | None:
             break
         candidates = word_corrections(m.group(3), lexicon, count)
         if len(candidates) > 1 and len(typed) > 1:
-            together = [(count_query(_replace(text, {**fixes, m.start(3): c}, words), count), -k) for k, c in enumerate(candidates)]
-            candidates = [candidates[-max(together)[1]]]
+            found = [count_query(_replace(text, {**fixes, m.start(3): c}, words), count) for c in candidates]
+            candidates = [candidates[found.index(max(found))]]  # the most posts; a tie: the speller's order
         if candidates:
             fixes[m.start(3)] = candidates[0]
     return _replace(text, fixes, words) if fixes else None

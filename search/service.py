@@ -420,7 +420,7 @@ class SearchService:
             if q is not None:
                 matches = matching().evaluate(q, searcher, view.lengths, view.live_mask)
                 partial = bool(matches.mask.any())
-        if matches is not None and matches.mask.any():
+        if matches is not None and matches.mask.any() and request.sort == "relevance":  # else dates order
             tq = ranking.title_query(parsed, vocabulary, boosts)
             in_title = None if tq is None else matching().evaluate(tq, searcher, view.lengths, matches.mask).mask
             as_typed = ranking.as_typed(parsed, view.words, matches.mask)
