@@ -32,7 +32,7 @@ POSITIONED_GRAM_FIELDS = frozenset({TITLE_GRAMS})
 TITLE_FIELDS = ("title", TITLE_GRAMS)
 """The searchable fields made of the title."""
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread."""
 
 # Separates multi-valued column values (categories).
@@ -61,7 +61,7 @@ def build_schema() -> Schema:
         # Near-duplicate sketches (dedup.py): read for every post when a searcher opens.
         title_sig=COLUMN(columns.VarBytesColumn()),
         body_sig=COLUMN(columns.VarBytesColumn()),
-        # Each post's words as written, hashed (words.py): read for every post when a searcher opens.
+        # Each post's words as written, hashed, with their counts (words.py): read for every post when a searcher opens.
         words_sig=COLUMN(columns.VarBytesColumn()),
         day=NUMERIC(int, bits=32, stored=False, sortable=True, signed=False),
         ts=NUMERIC(int, bits=64, stored=False, sortable=True),
@@ -102,7 +102,7 @@ def to_fields(post: Post) -> dict[str, object]:
         "month": post.day.strftime("%Y-%m").encode("ascii"),
         "title_sig": sketch_title(post.title),
         "body_sig": sketch_body("\n".join((summary, post.body))),
-        "words_sig": sketch_words("\n".join((post.title, summary, post.body))),
+        "words_sig": sketch_words(post.title, summary, post.body),
         "day": day_number(post.day),
         "ts": int(post.timestamp),
         "date": post.date,

@@ -423,8 +423,8 @@ class SearchService:
         if matches is not None and matches.mask.any() and request.sort == "relevance":  # else dates order
             tq = ranking.title_query(parsed, vocabulary, boosts)
             in_title = None if tq is None else matching().evaluate(tq, searcher, view.lengths, matches.mask).mask
-            as_typed = ranking.as_typed(parsed, view.words, matches.mask)
-            ranking.adjust(matches, in_title, as_typed, view.recency)
+            typed = ranking.as_typed(parsed, view.words, matches.mask)
+            ranking.adjust(matches, in_title, typed, view.recency)
         matched = view.live if matches is None else frozenset(matches.docnums())
         suggestion = correction.did_you_mean(request.q, lexicon, correction.post_counter(searcher, view)) if lexicon else None
         if suggestion and request.correct and not matched:  # nothing found: search the suggestion instead

@@ -64,10 +64,34 @@ def test_words_as_written_are_kept_by_hash_and_found_again() -> None:
     from sokbo.search import words
 
     assert doctest.testmod(words).failed == 0
-    index = words.WordIndex([words.sketch_words("한미 동맹을 강화, 3.5% 인상"), words.sketch_words("동맹 강화")])
+    index = words.WordIndex([words.sketch_words("", "", "한미 동맹을 강화, 3.5% 인상"), words.sketch_words("동맹", "", "동맹 강화")])
     assert index.posts_with("동맹을").tolist() == [0] and index.posts_with("동맹").tolist() == [1]
     assert index.mask_with_all(["3", "5"]).tolist() == [True, False]  # 3.5% is written as 3 and 5
     assert index.posts_with("없는말").tolist() == []
+    docs, tf = index.counts("동맹")
+    assert docs.tolist() == [1] and tf.tolist() == [[1, 0, 1]]  # once in the title, once in the body
+    assert index.lengths.tolist() == [[0, 0, 6], [1, 0, 2]]
+
+
+def test_word_counts_weigh_by_field_frequency_and_length() -> None:
+    """BM25F of the words as written: more of a word scores more, with diminishing returns;
+    a word in a long post less than in a short one; a title weighs as its weight says."""
+    from sokbo.search.words import WordIndex, sketch_words
+
+    filler = " ".join(f"낱말{i}" for i in range(40))
+    index = WordIndex([
+        sketch_words("", "", "남해안 " + filler),
+        sketch_words("", "", "남해안 남해안 " + filler),
+        sketch_words("", "", "남해안 남해안 남해안 남해안 " + filler),
+        sketch_words("", "", "남해안 " + filler + " " + filler),
+        sketch_words("남해안", "", filler),
+        sketch_words("", "", filler),
+    ])
+    body = index.bm25f(["남해안"], (0.0, 0.0, 1.0)).tolist()
+    assert body[0] < body[1] < body[2] and body[2] - body[1] < 2 * (body[1] - body[0])
+    assert body[3] < body[0] and body[4] == body[5] == 0.0
+    both = index.bm25f(["남해안"], (4.0, 0.0, 1.0)).tolist()
+    assert both[4] > both[0] > 0 and both[:4] == body[:4]
 
 
 def test_posts_with_every_word_as_typed_come_first_for_several_words(tmp_path: Path) -> None:
@@ -79,3 +103,13 @@ def test_posts_with_every_word_as_typed_come_first_for_several_words(tmp_path: P
     ]
     assert ranked(tmp_path, posts, "외출 내륙 남해안")[0] == "as-typed"
     assert ranked(tmp_path / "one", posts, "남해안")[0] == "inflected"  # one word: BM25F decides
+
+
+def test_of_posts_with_every_word_as_typed_the_one_that_says_them_most_comes_first(tmp_path: Path) -> None:
+    """Both posts have 외출 and 남해안 as typed. By morphemes the first says them most (외출을,
+    남해안에, ...); as the reader typed them, the second does."""
+    posts = [
+        post("by-morphemes", "주말 날씨", "외출 전 확인. 남해안 비. 외출을 삼가고 외출이 잦은 분은 외출할 때 조심. 남해안에 비, 남해안의 바람, 남해안으로 북상."),
+        post("as-typed", "주말 날씨 전망", "외출 자제. 남해안 호우. 외출 시 우산. 남해안 강풍. 내륙은 맑다. 수도권도 맑다."),
+    ]
+    assert ranked(tmp_path, posts, "외출 남해안")[0] == "as-typed"
