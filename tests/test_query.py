@@ -61,3 +61,30 @@ def test_highlight_terms_include_surface_and_morphemes() -> None:
     out = highlight_terms(parse("동맹을 국민의힘"))
     assert {"동맹을", "동맹", "국민의힘"} <= set(out)
     assert out == sorted(out, key=len, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("word", "whole"),
+    [
+        ("예후", "예후"),  # alone: 예 + 후 (after)
+        ("주목도", "주목도"),  # alone: 주목 + 도 (also)
+        ("왕가", "왕가"),  # alone: 왕 + 가
+        ("동맹", ""),  # its morpheme is the word
+        ("동맹을", ""),  # a noun and its particle: the noun is what is searched
+        ("먹었다", ""),  # a verb
+        ("chips", ""),
+    ],
+)
+def test_a_word_kiwi_splits_alone_is_also_searched_whole(word: str, whole: str) -> None:
+    from sokbo.search.query import analyse
+
+    assert analyse(Term(word)).whole == whole
+
+
+def test_the_pieces_of_a_word_searched_whole_count_less_and_not_for_titles() -> None:
+    from sokbo.search.query import PARTIAL_WEIGHT, term_query
+
+    q = term_query(Term("예후"))
+    text = str(q)
+    assert "body:예후" in text and f"body:후^{PARTIAL_WEIGHT}" in text
+    assert "후^" not in str(term_query(Term("예후"), fields=("title", "title_grams")))

@@ -105,6 +105,16 @@ def test_posts_with_every_word_as_typed_come_first_for_several_words(tmp_path: P
     assert ranked(tmp_path / "one", posts, "남해안")[0] == "inflected"  # one word: BM25F decides
 
 
+def test_a_word_kiwi_splits_alone_finds_the_post_that_has_it_first(tmp_path: Path) -> None:
+    """예후 typed alone reads as 예 + 후 (after): the posts that say 후 in their titles must not
+    bury the one post about a prognosis."""
+    posts = [
+        post(f"after-{i}", f"회의 후 발표 {i}", f"회의가 끝난 후 기자회견이 열렸다. 그 후 {i}일 뒤 다시 만났다.") for i in range(4)
+    ]
+    posts.append(post("prognosis", "환자 상태 호전", "의료진은 환자의 예후가 좋다고 밝혔다. 치료는 계속된다."))
+    assert ranked(tmp_path, posts, "예후")[0] == "prognosis"
+
+
 def test_of_posts_with_every_word_as_typed_the_one_that_says_them_most_comes_first(tmp_path: Path) -> None:
     """Both posts have 외출 and 남해안 as typed. By morphemes the first says them most (외출을,
     남해안에, ...); as the reader typed them, the second does."""
