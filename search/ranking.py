@@ -46,6 +46,9 @@ them all. Tuned on the benchmark's tune half with 800 queries a set (388 body, 3
 queries): body MRR@10 0.944 with morpheme BM25F, 0.953 with these; summary weighted 0.5, 1 or
 1.5: 0.948-0.947 (an excerpt mostly repeats the body's first lines); the title at 1 instead of
 4: title queries 0.988 instead of 1.000."""
+TIER_MARGIN = 1.0
+"""What a tier's lowest score is lifted to above the best score below the tier: strictly
+above, even for a post whose words as typed score 0 (all of them in its excerpt)."""
 RECENCY = 0.02
 """The newest post's score factor over the oldest's, less one: enough to order posts scored
 almost alike by date, too little to reorder any others (no set of the benchmark moved by more
@@ -102,4 +105,4 @@ def adjust(matches: Any, in_title: Any, typed: Typed | None, recency: Any) -> No
         if tier is not None and tier.any():
             others = scores[matches.mask & ~tier]
             if len(others):
-                scores[tier] += others.max()
+                scores[tier] += others.max() + TIER_MARGIN

@@ -123,3 +123,14 @@ def test_of_posts_with_every_word_as_typed_the_one_that_says_them_most_comes_fir
         post("as-typed", "주말 날씨 전망", "외출 자제. 남해안 호우. 외출 시 우산. 남해안 강풍. 내륙은 맑다. 수도권도 맑다."),
     ]
     assert ranked(tmp_path, posts, "외출 남해안")[0] == "as-typed"
+
+
+def test_a_post_with_the_words_as_typed_only_in_its_excerpt_still_comes_first(tmp_path: Path) -> None:
+    """The summary does not weigh in the words' score (TYPED_WEIGHTS), so that post scores 0
+    there: it must still rank above every post that matches only by morphemes."""
+    excerpt_only = Post(
+        id="excerpt-only", title="주말 날씨", date="2024-07-01", day=dt.date(2024, 7, 1),
+        excerpt="외출 전 남해안 비 소식을 확인하세요.", body="주말에는 전국이 흐리겠다.",
+    )
+    inflected = post("inflected", "외출과 남해안", "외출을 삼가고 남해안에는 비. 외출이 잦으면 남해안의 바람에 주의. " * 3)
+    assert ranked(tmp_path, [inflected, excerpt_only], "외출 남해안")[0] == "excerpt-only"
