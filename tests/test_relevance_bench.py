@@ -23,7 +23,7 @@ from engine import terms  # noqa: E402
 from engine_fts5 import Fts5Engine, to_sql  # noqa: E402
 from engine_whoosh import WhooshEngine  # noqa: E402
 from hangul import INITIALS, chosung, compose, decompose, misspell, neighbours  # noqa: E402
-from metrics import first_rank, percentile, same_query, score  # noqa: E402
+from metrics import chance_mrr10, first_rank, percentile, same_query, score  # noqa: E402
 from queries import SETS, Generator, Query  # noqa: E402
 
 
@@ -117,6 +117,20 @@ def test_metrics_on_a_hand_made_ranking() -> None:
     assert s.r10 == 0.5 and s.r1000 == 0.75 and s.suggestion == 0.5
     assert percentile([5.0, 1.0, 3.0], 50) == 3.0 and percentile([], 95) == 0.0
     assert same_query("푸른  하늘", "푸른 하늘") and not same_query(None, "푸른 하늘")
+    assert chance_mrr10(1) == 1.0 and chance_mrr10(0) == 1.0
+    assert chance_mrr10(4) == pytest.approx((1 + 1 / 2 + 1 / 3 + 1 / 4) / 4)
+    assert chance_mrr10(20) == pytest.approx(sum(1 / r for r in range(1, 11)) / 20)  # ranks past 10 score 0
+    assert chance_mrr10(5, accepted=2) == chance_mrr10(4)
+
+
+def test_inflected_chance_counts_the_posts_that_contain_the_noun(corpus: Corpus, queries: list[Query]) -> None:
+    from run import inflected_chance
+
+    inflected = [q for q in queries if q.set == "inflected"]
+    expected = sum(chance_mrr10(len(corpus.containing(q.text)), len(q.accepted)) for q in inflected) / len(inflected)
+    assert inflected_chance(corpus, queries) == pytest.approx(expected)
+    assert 0 < expected <= 1
+    assert inflected_chance(corpus, [q for q in queries if q.set != "inflected"]) is None
 
 
 def test_query_terms_and_fts5_sql() -> None:

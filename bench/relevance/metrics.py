@@ -28,6 +28,18 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))]
 
 
+def chance_mrr10(candidates: int, accepted: int = 1) -> float:
+    """Expected MRR@10 of a random order of ``candidates`` posts, ``accepted`` of which count
+    as found (they are counted as one post: the first of them is what counts).
+
+    Example:
+        >>> chance_mrr10(1), round(chance_mrr10(2), 3), round(chance_mrr10(3, accepted=2), 3)
+        (1.0, 0.75, 0.75)
+    """
+    n = max(1, candidates - max(1, accepted) + 1)
+    return sum(1 / rank for rank in range(1, min(10, n) + 1)) / n
+
+
 @dataclass(frozen=True)
 class Score:
     """The figures of one engine on one set of queries."""
