@@ -61,6 +61,21 @@ def test_index_reindex_counts_updates_and_removals(runner: CliRunner, tmp_path: 
     assert gone["total"] == 0
 
 
+def test_index_never_imports_numpy(tmp_path: Path) -> None:
+    """NumPy is for searching; every `sokbo index` after a publish would pay for its import.
+    A fresh interpreter: other tests of this session have loaded it."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from sokbo.indexer.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['index', {str(SAMPLES)!r}, '--index', {str(tmp_path / 'ix')!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'numpy' not in sys.modules, 'sokbo index imported numpy'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
 def test_index_unusable_arguments_exit_2(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["index", str(tmp_path / "missing")]).exit_code == 2
     assert runner.invoke(cli, ["index"]).exit_code == 2
