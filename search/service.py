@@ -427,9 +427,9 @@ class SearchService:
             ranking.adjust(matches, in_title, typed, view.recency)
         matched = view.live if matches is None else frozenset(matches.docnums())
         suggestion = correction.did_you_mean(request.q, lexicon, correction.post_counter(searcher, view)) if lexicon else None
-        if suggestion and request.correct and not matched:  # nothing found: search the suggestion instead
+        if suggestion and request.correct and (not matched or partial):  # no post has every word typed
             fixed = self.search(replace(request, q=suggestion, correct=False))
-            if fixed.total:
+            if fixed.total and (not matched or not fixed.partial):  # the correction does better: show it
                 took = round((time.perf_counter() - started) * 1000, 2)
                 again = replace(fixed.request, q=request.q, correct=True)
                 return replace(fixed, request=again, took_ms=took, suggestion=suggestion, corrected=True)

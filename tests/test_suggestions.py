@@ -164,10 +164,20 @@ def test_a_word_and_its_particle_are_corrected_together(service) -> None:
     assert response.suggestion == "바이든의" and response.corrected and ids(response)[0] == BIDEN
 
 
-def test_with_results_the_correction_is_only_suggested(service) -> None:
+def test_when_no_post_has_every_word_the_correction_that_has_them_is_searched(service) -> None:
+    """바이던 matches nothing, so 바이던 재선 finds only posts with 재선 alone; 바이든 재선
+    finds the post with both: that is what is shown, as a search engine shows the results of
+    its correction."""
+    assert search(service, "바이던 재선", correct=0).partial
     response = search(service, "바이던 재선")
-    assert response.suggestion == "바이든 재선" and not response.corrected
-    assert response.partial  # 바이던 matches nothing, so these are posts with 재선 alone
+    assert response.suggestion == "바이든 재선" and response.corrected and not response.partial
+    assert ids(response) == [BIDEN]
+
+
+def test_when_the_correction_has_no_post_with_every_word_either_it_is_only_suggested(service) -> None:
+    typed = search(service, "바이던 물가")
+    assert typed.partial and typed.total and typed.suggestion == "바이든 물가" and not typed.corrected
+    assert search(service, "바이든 물가").partial  # the correction would not find both words either
 
 
 def test_a_misspelt_headline_word_is_corrected_as_the_headline_prints_it(service) -> None:
@@ -362,7 +372,7 @@ def test_the_page_says_it_searched_the_correction_and_links_the_original(client)
     soup = page(client, q="해리수", category="국제")
     notice = soup.select_one(".notice.corrected")
     text = " ".join(notice.get_text().split())
-    assert text == "'해리수'에 대한 검색 결과가 없어 '해리스'로 검색했습니다. '해리수'로 검색하기"
+    assert text == "'해리수'에 맞는 기사가 없어 '해리스'로 검색했습니다. '해리수'로 검색하기"
     assert notice.select_one("a").get_text() == "해리스"
     assert soup.select_one(".summary").get_text().startswith("'해리스' 검색 결과")
     original = notice.select_one("a.original")
@@ -374,10 +384,11 @@ def test_the_page_says_it_searched_the_correction_and_links_the_original(client)
 
 
 def test_the_page_offers_the_correction_when_there_are_results(client) -> None:
-    soup = page(client, q="바이던 재선")
+    soup = page(client, q="바이던 물가")
     notice = soup.select_one(".notice.suggestion")
-    assert notice.get_text(" ", strip=True) == "이것을 찾으셨나요? 바이든 재선"
-    assert query_of(notice.select_one("a")["href"]) == {"q": ["바이든 재선"]}
+    assert notice.get_text(" ", strip=True) == "이것을 찾으셨나요? 바이든 물가"
+    assert query_of(notice.select_one("a")["href"]) == {"q": ["바이든 물가"]}
+    assert soup.select_one(".notice.corrected") is None and soup.select("li.hit")
     assert page(client, q="바이든").select_one(".notice.suggestion") is None
 
 
