@@ -15,7 +15,7 @@ plain text here: the parser below never hands the raw string to Whoosh's QueryPa
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -163,6 +163,19 @@ def analyse(term: Term) -> Analysed:
     return Analysed(tuple(morphemes), tuple(compounds), tuple(g for g, *_ in bigrams(term.text)), whole)
 
 
+def whole_word(term: Term, known: Callable[[str], bool] | None = None) -> str:
+    """The typed word as one term (:attr:`Analysed.whole`), or, when Kiwi alone leaves part of
+    it out and ``known`` says the index has it as a term, the word itself: 이식 (a transplant)
+    alone is 이 (this) + 식, in posts it is 이식 after a noun (뼈 이식과)."""
+    a = analyse(term)
+    if a.whole or term.phrase or known is None:
+        return a.whole
+    word = term.text.lower()
+    if not _HANGUL.search(word) or not word.isalnum() or "".join(a.morphemes) == word:
+        return ""
+    return word if known(word) else ""
+
+
 def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
     """``word`` when its morphemes cover only part of it and it is one noun as written
     (see :class:`Analysed`), else "".
@@ -183,10 +196,12 @@ def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
 _HANGUL = re.compile("[가-힣]")
 
 
-def term_query(term: Term, fields: Collection[str] | None = None) -> wq.Query | None:
+def term_query(term: Term, fields: Collection[str] | None = None, known: Callable[[str], bool] | None = None) -> wq.Query | None:
     """The Whoosh query for one term, or None when nothing of it is searchable (in ``fields``,
-    when given: only those fields are searched)."""
+    when given: only those fields are searched; ``known`` tells which words the index has as
+    terms, see :func:`whole_word`)."""
     a = analyse(term)
+    whole = whole_word(term, known)
     if term.in_title:
         if not a.grams or (fields is not None and TITLE_GRAMS not in fields):
             return None
@@ -197,11 +212,11 @@ def term_query(term: Term, fields: Collection[str] | None = None) -> wq.Query | 
             alternatives.append(wq.Phrase(f, list(a.morphemes)))
             continue
         parts: list[wq.Query] = []
-        if a.morphemes and not (a.whole and fields is not None):  # the title has 왕 is not: it has 왕가
+        if a.morphemes and not (whole and fields is not None):  # the title has 왕 is not: it has 왕가
             unique = list(dict.fromkeys(a.morphemes))
             q = wq.Term(f, unique[0]) if len(unique) == 1 else wq.And([wq.Term(f, m) for m in unique])
-            parts.append(q.with_boost(PARTIAL_WEIGHT) if a.whole else q)
-        parts.extend(wq.Term(f, c) for c in dict.fromkeys((*a.compounds, a.whole) if a.whole else a.compounds))
+            parts.append(q.with_boost(PARTIAL_WEIGHT) if whole else q)
+        parts.extend(wq.Term(f, c) for c in dict.fromkeys((*a.compounds, whole) if whole else a.compounds))
         if parts:
             alternatives.append(parts[0] if len(parts) == 1 else _Or(parts))
     if a.grams:
@@ -215,7 +230,7 @@ def term_query(term: Term, fields: Collection[str] | None = None) -> wq.Query | 
     if not alternatives:
         return None
     if term.phrase and len(term.text.split()) > 1 and fields is None:
-        return Quoted(alternatives, term.text, term_query(Term(term.text)))
+        return Quoted(alternatives, term.text, term_query(Term(term.text), known=known))
     return alternatives[0] if len(alternatives) == 1 else _Or(alternatives)
 
 
@@ -236,6 +251,7 @@ def build(
     any_clause: bool = False,
     boosts: Mapping[Term, float] | None = None,
     fields: Collection[str] | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> wq.Query | None:
     """The Whoosh query for a parsed query; None when it matches every document.
 
@@ -243,14 +259,15 @@ def build(
     partial matches when no document has every word. ``boosts`` multiplies the scores of
     some terms (the words a 초성 query stands for, by how likely they are meant). ``fields``
     searches only those fields (e.g. the title's: which posts have every word in the title).
+    ``known`` tells which words the index has as terms (see :func:`whole_word`).
     """
     clauses: list[wq.Query] = []
     for alternatives in parsed.clauses:
         terms = with_synonyms(alternatives, vocabulary)
-        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t, fields), t) for t in terms) if q is not None]
+        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t, fields, known), t) for t in terms) if q is not None]
         if subs:
             clauses.append(subs[0] if len(subs) == 1 else _Or(subs))
-    excluded = [q for q in (term_query(t) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]
+    excluded = [q for q in (term_query(t, known=known) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]
     if clauses:
         positive: wq.Query = clauses[0] if len(clauses) == 1 else (_Or(clauses) if any_clause else wq.And(clauses))
     elif parsed.clauses:

@@ -26,7 +26,7 @@ title bigrams), evaluated like any query (:mod:`~sokbo.search.matching`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +55,16 @@ almost alike by date, too little to reorder any others (no set of the benchmark 
 than 0.006 MRR@10 between 0 and 0.1)."""
 
 
-def title_query(parsed: ParsedQuery, vocabulary: Vocabulary, boosts: Mapping[Term, float] | None = None) -> Any:
+def title_query(
+    parsed: ParsedQuery,
+    vocabulary: Vocabulary,
+    boosts: Mapping[Term, float] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> Any:
     """The query for posts whose title matches every clause of ``parsed`` (None for no words)."""
     if not parsed.clauses:
         return None
-    return squery.build(ParsedQuery(parsed.clauses), vocabulary, boosts=boosts, fields=TITLE_FIELDS)
+    return squery.build(ParsedQuery(parsed.clauses), vocabulary, boosts=boosts, fields=TITLE_FIELDS, known=known)
 
 
 @dataclass

@@ -198,6 +198,16 @@ class IndexView:
         )
 
 
+def _index_term_check(searcher: Any) -> Callable[[str], bool]:
+    """A check of whether the index has a word as a term of a morpheme field (for
+    :func:`.query.whole_word`)."""
+
+    def known(word: str) -> bool:
+        return any(searcher.doc_frequency(f, word) for f in MORPHEME_FIELDS)
+
+    return known
+
+
 def matching() -> Any:
     """:mod:`~sokbo.search.matching`, imported on first search: ``sokbo index`` never loads NumPy."""
     from . import matching as module
@@ -412,16 +422,17 @@ class SearchService:
         lexicon = self.lexicon() if not parsed.empty else None
         parsed, expanded, boosts = correction.expand_initials(request.q, parsed, lexicon) if lexicon else (parsed, [], {})
         vocabulary = self._vocabulary
-        q = squery.build(parsed, vocabulary, boosts=boosts)
+        known = _index_term_check(searcher)
+        q = squery.build(parsed, vocabulary, boosts=boosts, known=known)
         partial = False
         matches = None if q is None else matching().evaluate(q, searcher, view.lengths, view.live_mask)
         if matches is not None and not matches.mask.any() and len(parsed.clauses) > 1:
-            q = squery.build(parsed, vocabulary, any_clause=True, boosts=boosts)
+            q = squery.build(parsed, vocabulary, any_clause=True, boosts=boosts, known=known)
             if q is not None:
                 matches = matching().evaluate(q, searcher, view.lengths, view.live_mask)
                 partial = bool(matches.mask.any())
         if matches is not None and matches.mask.any() and request.sort == "relevance":  # else dates order
-            tq = ranking.title_query(parsed, vocabulary, boosts)
+            tq = ranking.title_query(parsed, vocabulary, boosts, known)
             in_title = None if tq is None else matching().evaluate(tq, searcher, view.lengths, matches.mask).mask
             typed = ranking.as_typed(parsed, view.words, matches.mask)
             ranking.adjust(matches, in_title, typed, view.recency)

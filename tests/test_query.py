@@ -88,3 +88,14 @@ def test_the_pieces_of_a_word_searched_whole_count_less_and_not_for_titles() -> 
     text = str(q)
     assert "body:예후" in text and f"body:후^{PARTIAL_WEIGHT}" in text
     assert "후^" not in str(term_query(Term("예후"), fields=("title", "title_grams")))
+
+
+def test_a_word_the_index_has_as_a_term_is_searched_whole() -> None:
+    from sokbo.search.query import whole_word
+
+    assert whole_word(Term("이식")) == ""  # alone, and followed by a particle: 이 + 식
+    assert whole_word(Term("이식"), known={"이식"}.__contains__) == "이식"
+    assert whole_word(Term("이식"), known=set().__contains__) == ""
+    assert whole_word(Term("동맹"), known=lambda w: True) == ""  # Kiwi has it whole already
+    assert whole_word(Term("chips"), known=lambda w: True) == ""
+    assert whole_word(Term("뼈 이식", phrase=True), known=lambda w: True) == ""

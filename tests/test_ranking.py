@@ -134,3 +134,11 @@ def test_a_post_with_the_words_as_typed_only_in_its_excerpt_still_comes_first(tm
     )
     inflected = post("inflected", "외출과 남해안", "외출을 삼가고 남해안에는 비. 외출이 잦으면 남해안의 바람에 주의. " * 3)
     assert ranked(tmp_path, [inflected, excerpt_only], "외출 남해안")[0] == "excerpt-only"
+
+
+def test_a_word_the_index_has_whole_is_searched_whole_even_when_kiwi_splits_it_everywhere_alone(tmp_path: Path) -> None:
+    """이식 typed alone is 이 (this) + 식, and stays so followed by a particle; in a post it is
+    이식 (뼈 이식과). The index has the word, so it is searched whole."""
+    posts = [post(f"ceremony-{i}", f"식 순서 안내 {i}", f"이번 식은 오전에 시작한다. 식이 끝나면 {i}시에 점심을 먹는다.") for i in range(4)]
+    posts.append(post("transplant", "치과 치료비 안내", "치과마다 다양합니다. 뼈 이식과 관련한 비용은 병원마다 다르다."))
+    assert ranked(tmp_path, posts, "이식")[0] == "transplant"
