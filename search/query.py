@@ -15,7 +15,7 @@ plain text here: the parser below never hands the raw string to Whoosh's QueryPa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -171,9 +171,7 @@ def whole_word(term: Term, known: Callable[[str], bool] | None = None) -> str:
     if a.whole or term.phrase or known is None:
         return a.whole
     word = term.text.lower()
-    if not _HANGUL.search(word) or not word.isalnum() or "".join(a.morphemes) == word:
-        return ""
-    return word if known(word) else ""
+    return word if _in_pieces(word, a.morphemes) and known(word) else ""
 
 
 def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
@@ -184,13 +182,18 @@ def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
     and a particle (주목도: 주목 + 도 "also"; 예후: 예 + 후). Followed by a particle, as the
     word stands in a post, it is read as it is indexed (주목도는 → 주목도).
     """
-    if not _HANGUL.search(word) or "".join(morphemes) == word or not word.isalnum():
+    if not _in_pieces(word, morphemes):
         return ""
     if word in compounds:
         return word
     last = ord(word[-1]) - 0xAC00
     particle = "은" if 0 <= last < 11172 and last % 28 else "는"  # after a final consonant, or not
     return word if any(text == word for text, *_ in korean_terms(word + particle)) else ""
+
+
+def _in_pieces(word: str, morphemes: Sequence[str]) -> bool:
+    """Whether ``word``, one Hangul word, is not just its morphemes end to end (예후: 후)."""
+    return bool(_HANGUL.search(word)) and word.isalnum() and "".join(morphemes) != word
 
 
 _HANGUL = re.compile("[가-힣]")

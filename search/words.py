@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from whoosh.scoring import BM25F
+
 from .analysis import written_words
 
 FIELDS = ("title", "summary", "body")
@@ -30,8 +32,8 @@ _RECORD = [("hash", "<u4"), ("title", "u1"), ("summary", "u1"), ("body", "u1")]
 """One word of one post: its hash, then its count in each of :data:`FIELDS` (at most 255)."""
 _PACK = struct.Struct("<IBBB")
 _MAX_COUNT = 255
-K1, B = 1.2, 0.75
-"""BM25's term-frequency saturation and length normalisation (Whoosh's defaults)."""
+K1, B = BM25F().K1, BM25F().B
+"""BM25's term-frequency saturation and length normalisation: Whoosh's, as for the morphemes."""
 
 
 def word_hash(word: str) -> int:
