@@ -100,6 +100,18 @@ def compose(jamo: str) -> str:
     return "".join(out)
 
 
+def final_consonant(syllable: str) -> str | None:
+    """The final consonant (받침) of a Hangul syllable, "" for none, None for any other
+    character: what picks a particle (동맹은 but 바이든은, 푸틴으로 but 서울로).
+
+    Example:
+        >>> final_consonant("맹"), final_consonant("스"), final_consonant("울"), final_consonant("A")
+        ('ㅇ', '', 'ㄹ', None)
+    """
+    code = ord(syllable) if len(syllable) == 1 else -1
+    return _JONG[(code - _FIRST) % 28] if _FIRST <= code <= _LAST else None
+
+
 def initials(text: str) -> str:
     """The 초성 of each syllable of ``text``; lone consonants are kept, everything else dropped.
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from .analysis import bigrams, korean_terms, normalize, written_words
+from .hangul import final_consonant
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS, TITLE_GRAMS
 from .vocabulary import Vocabulary
 
@@ -186,8 +187,7 @@ def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
         return ""
     if word in compounds:
         return word
-    last = ord(word[-1]) - 0xAC00
-    particle = "은" if 0 <= last < 11172 and last % 28 else "는"  # after a final consonant, or not
+    particle = "은" if final_consonant(word[-1]) else "는"
     return word if any(text == word for text, *_ in korean_terms(word + particle)) else ""
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import url_for
 
 from sokbo.search import SearchRequest, SearchResponse
+from sokbo.search.hangul import final_consonant
 from sokbo.search.request import MAX_PAGE
 
 PAGE_WINDOW = 7
@@ -80,11 +81,10 @@ def ro(word: str) -> str:
 
     After anything but a Hangul syllable (a digit, a Latin letter) it is written ``(으)로``.
     """
-    last = word.rstrip()[-1:]
-    if not "가" <= last <= "힣":
+    final = final_consonant(word.rstrip()[-1:])
+    if final is None:
         return "(으)로"
-    final = (ord(last) - 0xAC00) % 28
-    return "로" if final in (0, 8) else "으로"  # 8: ㄹ
+    return "로" if final in ("", "ㄹ") else "으로"
 
 
 def seconds(took_ms: float) -> str:
