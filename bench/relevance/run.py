@@ -33,13 +33,14 @@ from engine_fts5 import Fts5Engine  # noqa: E402
 from engine_pagefind import PagefindEngine  # noqa: E402
 from engine_sokbo import SokboEngine  # noqa: E402
 from engine_whoosh import WhooshEngine  # noqa: E402
+from engine_whoosh_bigram import WhooshBigramEngine  # noqa: E402
 from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed  # noqa: E402
 from metrics import HEADLINE, LABELS, TARGETS, Score, chance_mrr10, first_rank, same_query, score  # noqa: E402
 from queries import SETS, Generator, Query  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "corpus" / "_posts"
 DEFAULT_JSON = ROOT / "bench" / "results" / "relevance.json"
-ENGINES = ("sokbo", "whoosh", "fts5", "pagefind")
+ENGINES = ("sokbo", "whoosh", "fts5", "pagefind", "whoosh_bigram")
 
 
 def make_engine(name: str, index: Path | None) -> Engine:
@@ -48,6 +49,7 @@ def make_engine(name: str, index: Path | None) -> Engine:
         "whoosh": WhooshEngine,
         "fts5": Fts5Engine,
         "pagefind": PagefindEngine,
+        "whoosh_bigram": WhooshBigramEngine,
     }
     return factories[name]()
 
