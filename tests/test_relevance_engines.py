@@ -1,8 +1,9 @@
-"""The relevance benchmark's bigram baseline (bench/relevance): Whoosh over character bigrams,
-built on samples/_posts.
+"""The relevance benchmark's bigram baselines (bench/relevance): Whoosh over character bigrams
+and Tantivy's n-gram tokenizer, each built on samples/_posts.
 
-It must find a post by two words of its title, answer a quoted phrase, and never raise on
-whatever a reader types.
+Each must find a post by two words of its title, answer a quoted phrase, and never raise on
+whatever a reader types. The Tantivy tests skip when the optional ``tantivy`` package is absent
+(``pip install -e ".[bench]"``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "relevance"
 sys.path.insert(0, str(BENCH))
 
 from corpus import WORD, Corpus, load_corpus, words  # noqa: E402
-from engine import Answer, Engine  # noqa: E402
+from engine import Answer, Engine, Unavailable  # noqa: E402
 from engine_whoosh_bigram import WhooshBigramEngine  # noqa: E402
 
 HOSTILE = ['"', "(", ")", "title:", "title:(", 'title:"', "*", "~", "AND", "OR OR", "NOT", "-", "+", "^2", "[a TO b]",
@@ -45,7 +47,19 @@ def whoosh_bigram(corpus: Corpus) -> Iterator[Engine]:
     yield from built(WhooshBigramEngine(), corpus)
 
 
-@pytest.fixture(params=["whoosh_bigram"])
+@pytest.fixture(scope="module")
+def tantivy(corpus: Corpus) -> Iterator[Engine]:
+    pytest.importorskip("tantivy")
+    from engine_tantivy import TantivyEngine
+
+    try:
+        engine = TantivyEngine()
+    except Unavailable as reason:  # a tantivy older than 0.22.2
+        pytest.skip(str(reason))
+    yield from built(engine, corpus)
+
+
+@pytest.fixture(params=["whoosh_bigram", "tantivy"])
 def engine(request: pytest.FixtureRequest) -> Engine:
     return request.getfixturevalue(request.param)
 
@@ -117,3 +131,41 @@ def test_never_raises_on_hostile_queries(engine: Engine) -> None:
         assert isinstance(answer.ids, list) and answer.ms >= 0, (engine.name, text)
     assert engine.search("", frozenset()).ids == []
 
+
+def test_tantivy_quoting_changes_only_the_syntax(tantivy: Engine) -> None:
+    """A bare word and the same word quoted parse to the same Tantivy query (an n-gram field);
+    syntax characters inside quotes are text."""
+    from engine_tantivy import FIELDS, WEIGHTS, to_query
+
+    index = tantivy.index  # type: ignore[attr-defined]
+    assert to_query('한국 "오늘 날씨" title: AND') == '"한국" "오늘 날씨" "title:" "AND"'
+    assert to_query('a\\b ""') == '"a\\\\b"'
+    bare = index.parse_query("대한민국 만세", FIELDS, field_boosts=WEIGHTS)
+    assert str(bare) == str(index.parse_query(to_query("대한민국 만세"), FIELDS, field_boosts=WEIGHTS))
+
+
+def test_tantivy_missing_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine_tantivy import TantivyEngine
+
+    monkeypatch.setitem(sys.modules, "tantivy", None)  # import tantivy now raises ImportError
+    with pytest.raises(Unavailable, match="tantivy"):
+        TantivyEngine()
+
+
+def test_tantivy_retries_a_refused_query_leniently(tantivy: Engine, corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refusing:
+        """The real index, but its strict parser refuses every query."""
+
+        def __init__(self, index: Any) -> None:
+            self.index = index
+
+        def parse_query(self, *args: Any, **kwargs: Any) -> Any:
+            raise ValueError("Syntax Error")
+
+        def parse_query_lenient(self, *args: Any, **kwargs: Any) -> Any:
+            return self.index.parse_query_lenient(*args, **kwargs)
+
+    monkeypatch.setattr(tantivy, "index", Refusing(tantivy.index))  # type: ignore[attr-defined]
+    text, accepted = title_pairs(corpus)[0]
+    assert rank(tantivy.search(text + " (", frozenset()), accepted) == 1
+    assert tantivy.search('title:( "', frozenset()).ids is not None

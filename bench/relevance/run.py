@@ -32,6 +32,7 @@ from engine import Answer, Engine, Unavailable  # noqa: E402
 from engine_fts5 import Fts5Engine  # noqa: E402
 from engine_pagefind import PagefindEngine  # noqa: E402
 from engine_sokbo import SokboEngine  # noqa: E402
+from engine_tantivy import TantivyEngine  # noqa: E402
 from engine_whoosh import WhooshEngine  # noqa: E402
 from engine_whoosh_bigram import WhooshBigramEngine  # noqa: E402
 from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed  # noqa: E402
@@ -40,7 +41,7 @@ from queries import SETS, Generator, Query  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "corpus" / "_posts"
 DEFAULT_JSON = ROOT / "bench" / "results" / "relevance.json"
-ENGINES = ("sokbo", "whoosh", "fts5", "pagefind", "whoosh_bigram")
+ENGINES = ("sokbo", "whoosh", "fts5", "pagefind", "whoosh_bigram", "tantivy")
 
 
 def make_engine(name: str, index: Path | None) -> Engine:
@@ -50,6 +51,7 @@ def make_engine(name: str, index: Path | None) -> Engine:
         "fts5": Fts5Engine,
         "pagefind": PagefindEngine,
         "whoosh_bigram": WhooshBigramEngine,
+        "tantivy": TantivyEngine,
     }
     return factories[name]()
 
