@@ -169,3 +169,16 @@ def test_sokbo_meets_every_target_on_posts_outside_the_corpus(corpus: Corpus, qu
         suggestions = [same_query(a.suggestion, q.expected_suggestion) for q, a in picked] if target.set == "misspelt" else None
         s = score([first_rank(a.ids, q.accepted) for q, a in picked], [a.ms for _q, a in picked], suggestions)
         assert s.n >= 40 and target.met(s), (target.label(), s)
+
+
+def test_containing_is_a_full_scan_made_fast(corpus: Corpus) -> None:
+    """The character-pair index returns exactly what scanning every text returns."""
+    probes = ["대통령", "있다", "정부가", "the", "The", "2024", "없는말없는말", "다", "a"]
+    probes += [w for t in corpus.texts[:5] for w in words(t)[:8]]
+    for w in probes:
+        assert corpus.containing(w) == [i for i, t in enumerate(corpus.texts) if w in t], w
+    pairs = [["대통령", "정부"], ["올해", "처음"], ["KBO", "리그"], ["없는말", "대통령"]]
+    for chosen in pairs:
+        folded = [c.casefold() for c in chosen]
+        expected = [i for i, t in enumerate(corpus.texts) if all(c in t.casefold() for c in folded)]
+        assert corpus.containing_all(chosen) == expected, chosen
