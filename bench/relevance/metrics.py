@@ -107,12 +107,27 @@ TARGETS = (
     Target("body", "mrr10", 0.90),
     Target("inflected", "r1000", 1.00, exact=True),
     Target("inflected", "mrr10", 0.60),
-    Target("misspelt", "suggestion", 0.80),
+    Target("misspelt", "suggestion", 0.90),
     Target("chosung", "r10", 0.80),
     Target("phrase", "mrr10", 0.95),
+    Target("memory_title", "mrr10", 0.92),
+    Target("memory_body", "mrr10", 0.90),
 )
-"""The issue's goals for sokbo, on the held-back (test) half of the queries."""
+"""The issue's goals for sokbo, on the held-back (test) half of the queries. multi has none of
+its own: there sokbo must be ahead of every baseline (see :data:`MARGIN`)."""
 
-HEADLINE = {"title": "mrr10", "body": "mrr10", "inflected": "mrr10", "misspelt": "mrr10", "chosung": "r10", "phrase": "mrr10"}
+HEADLINE = {
+    "title": "mrr10", "body": "mrr10", "inflected": "mrr10", "misspelt": "mrr10", "chosung": "r10",
+    "phrase": "mrr10", "memory_title": "mrr10", "memory_body": "mrr10", "multi": "mrr10",
+}
 """The metric on which "sokbo is ahead of every baseline" is judged, per set. For misspelt it
 is finding the post despite the typo (baselines give no suggestions to compare)."""
+
+MARGIN = 0.02
+"""How far ahead of every baseline sokbo must be on each set's :data:`HEADLINE` metric."""
+
+
+def ahead(ours: float, theirs: float) -> bool:
+    """Whether sokbo's ``ours`` beats a baseline's ``theirs`` by :data:`MARGIN`; a perfect
+    1.000 is never behind (a tie at 1.000 included: nothing can do better)."""
+    return ours >= 1.0 or ours - theirs >= MARGIN - 1e-9

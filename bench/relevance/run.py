@@ -34,7 +34,7 @@ from engine_pagefind import PagefindEngine  # noqa: E402
 from engine_sokbo import SokboEngine  # noqa: E402
 from engine_whoosh import WhooshEngine  # noqa: E402
 from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed  # noqa: E402
-from metrics import HEADLINE, LABELS, TARGETS, Score, chance_mrr10, first_rank, same_query, score  # noqa: E402
+from metrics import HEADLINE, LABELS, MARGIN, TARGETS, Score, ahead, chance_mrr10, first_rank, same_query, score  # noqa: E402
 from queries import SETS, Generator, Query  # noqa: E402
 
 DEFAULT_POSTS = ROOT.parent / "shared" / "corpus" / "_posts"
@@ -80,7 +80,7 @@ def run_engine(engine: Engine, corpus: Corpus, queries: Sequence[Query]) -> tupl
 
 
 def print_table(scores: dict[str, dict[str, Score]], engines: Sequence[str]) -> None:
-    header = f"{'set':<10} {'engine':<9} {'MRR@10':>7} {'R@10':>6} {'R@1000':>7} {'p50 ms':>8} {'p95 ms':>8} {'n':>5}  suggestion right"
+    header = f"{'set':<12} {'engine':<9} {'MRR@10':>7} {'R@10':>6} {'R@1000':>7} {'p50 ms':>8} {'p95 ms':>8} {'n':>5}  suggestion right"
     print(header)
     print("-" * len(header))
     for set_name in SETS:
@@ -89,7 +89,7 @@ def print_table(scores: dict[str, dict[str, Score]], engines: Sequence[str]) -> 
             if s is None:
                 continue
             suggestion = f"{s.suggestion:.3f}" if s.suggestion is not None else "—" if set_name == "misspelt" else ""
-            print(f"{set_name:<10} {name:<9} {s.mrr10:>7.3f} {s.r10:>6.3f} {s.r1000:>7.3f} "
+            print(f"{set_name:<12} {name:<9} {s.mrr10:>7.3f} {s.r10:>6.3f} {s.r1000:>7.3f} "
                   f"{s.p50_ms:>8.1f} {s.p95_ms:>8.1f} {s.n:>5}  {suggestion}")
 
 
@@ -106,9 +106,10 @@ def judge(scores: dict[str, dict[str, Score]]) -> list[dict[str, object]]:
         ours = getattr(by_engine["sokbo"], metric)
         for name, theirs in by_engine.items():
             value = getattr(theirs, metric)
-            if name != "sokbo" and value >= ours and ours < 1.0:  # a tie at 1.000 cannot be beaten
-                behind.append(f"{set_name} {LABELS[metric]}: {name} {value:.3f} ≥ {ours:.3f}")
-    verdicts.append({"target": "ahead of every baseline on every set", "value": "; ".join(behind) or None, "met": not behind})
+            if name != "sokbo" and not ahead(ours, value):
+                behind.append(f"{set_name} {LABELS[metric]}: sokbo {ours:.3f} vs {name} {value:.3f}")
+    verdicts.append({"target": f"ahead of every baseline on every set by ≥ {MARGIN:.2f}",
+                     "value": "; ".join(behind) or None, "met": not behind})
     return verdicts
 
 
