@@ -1,14 +1,18 @@
 """The relevance benchmark's query generator and metrics (bench/relevance), on samples/_posts.
 
-No corpus, npm or Pagefind needed: these check that the queries are deterministic and fair
-(every target exists, every inflected noun is absent bare from its post, memory and multi
-queries identify their post) and that the metrics are computed right.
+No corpus, questions file, npm or Pagefind needed: these check that the queries are
+deterministic and fair (every target exists, every inflected noun is absent bare from its
+post, memory and multi queries identify their post), that the question family never uses the
+held-out questions (on a made-up file), and that the metrics are computed right.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -44,7 +48,7 @@ def test_same_seed_same_queries(corpus: Corpus, queries: list[Query]) -> None:
 
 def test_every_set_is_made_and_targets_are_posts(corpus: Corpus, queries: list[Query]) -> None:
     ids = {p.id for p in corpus.posts}
-    assert {q.set for q in queries} == set(POST_SETS) == set(SETS)
+    assert {q.set for q in queries} == set(POST_SETS) and set(POST_SETS) < set(SETS)
     for q in queries:
         assert q.target_id in ids and q.target_id in q.accepted and set(q.accepted) <= ids
         assert q.half == half_of(q.set, q.target_id)
@@ -235,3 +239,67 @@ def test_ahead_by_a_margin() -> None:
     assert ahead(0.52, 0.50) and not ahead(0.51, 0.50) and not ahead(0.50, 0.50)
     assert ahead(1.0, 1.0) and ahead(1.0, 0.99)  # nothing can do better than 1.000
     assert "misspelt suggestion right ≥ 0.90" in [t.label() for t in TARGETS]
+
+
+# -- question --------------------------------------------------------------------------
+
+
+def korquad_like(path: Path, held_out: int = 1000) -> Path:
+    """A SQuAD-format file of ``held_out + 3`` questions on three contexts, two of them of one
+    article (one title, two posts); the held-out questions have no text at all, so that
+    reading one fails. The last three questions: the 2nd context (whose other questions are
+    held out), the 3rd, the 1st again (repeated under its article: the same post)."""
+    contexts = [
+        ("가상 도시", "가상 도시는 바닷가에 있다. 인구는 삼만 명이다."),
+        ("가상 도시", "가상 도시의 축제는 봄에 열린다. 벚꽃이 유명하다."),
+        ("가상 인물", "가상 인물은 화가였다. 그는 바다를 즐겨 그렸다."),
+    ]
+    order = [0] * (held_out // 2) + [1] * (held_out - held_out // 2 + 1) + [2, 0]
+    articles: list[dict[str, object]] = []
+    last = None
+    for k, c in enumerate(order):
+        title, context = contexts[c]
+        if c != last:
+            if not articles or articles[-1]["title"] != title:
+                articles.append({"title": title, "paragraphs": []})
+            articles[-1]["paragraphs"].append({"context": context, "qas": []})  # type: ignore[union-attr]
+            last = c
+        qa: dict[str, object] = {"id": f"q{k}", "answers": []}
+        if k >= held_out:
+            qa["question"] = f"질문 {k}번 축제는 언제 열리나?"
+        articles[-1]["paragraphs"][-1]["qas"].append(qa)  # type: ignore[index]
+    path.write_text(json.dumps({"version": "test", "data": articles}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_questions_family_skips_the_held_out_questions(tmp_path: Path) -> None:
+    from questions import question_queries, read_questions, write_posts
+
+    questions = read_questions(korquad_like(tmp_path / "q.json"))
+    assert [k for _text, k in questions.asked] == [1, 2, 0]  # only the last 3 of 1,003, file order
+    assert [text.split()[1] for text, _k in questions.asked] == ["1000번", "1001번", "1002번"]
+    assert len(questions.contexts) == 3 and questions.held_out == {0, 1} and questions.open_contexts == [2]
+    write_posts(questions, tmp_path / "_posts")
+    posts = load_corpus(tmp_path / "_posts", same_title_same_story=False)
+    assert [(p.title, " ".join(p.body.split())) for p in posts.posts] == questions.contexts
+    assert all(posts.duplicates[p.id] == (p.id,) for p in posts.posts)  # one title, two posts: not one story
+    made = question_queries(questions, None, seed=7)
+    ids = [p.id for p in posts.posts]
+    assert [(q.text.split()[1], q.target_id) for q in made] == [("1000번", ids[1]), ("1001번", ids[2]), ("1002번", ids[0])]
+    assert all(q.accepted == (q.target_id,) and q.half == half_of("question", q.target_id) for q in made)
+    assert len(question_queries(questions, 2, seed=7)) == 2
+
+
+def test_run_dumps_the_queries_of_the_sets_asked_for(tmp_path: Path) -> None:
+    """run.py --sets ... --dump-queries: the generated queries, all halves, and no engine run."""
+    out = tmp_path / "queries.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--posts", str(SAMPLES), "--sets", "memory_title,question",
+         "--questions-file", str(korquad_like(tmp_path / "q.json")), "--per-set", "5", "--dump-queries", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))["queries"]
+    assert Counter(r["set"] for r in rows) == {"memory_title": 5, "question": 3}
+    assert {r["corpus"] for r in rows if r["set"] == "question"} == {"question posts"}
+    assert "indexing" not in done.stdout

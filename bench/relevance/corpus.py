@@ -52,6 +52,10 @@ class Corpus:
     posts: list[Post]
     _keep: object = field(default=None, repr=False)
     """The temporary folder of links, kept alive as long as the corpus."""
+    same_title_same_story: bool = True
+    """Whether posts with the same :func:`title_key` are one story republished (see
+    :attr:`duplicates`); False where many posts share a title on purpose (the paragraphs of
+    one article in the question family)."""
 
     @cached_property
     def texts(self) -> list[str]:
@@ -83,7 +87,10 @@ class Corpus:
 
     @cached_property
     def duplicates(self) -> dict[str, tuple[str, ...]]:
-        """Post id → ids of every post with the same :func:`title_key` (itself included)."""
+        """Post id → ids of every post with the same :func:`title_key` (itself included); each
+        post alone when :attr:`same_title_same_story` is False."""
+        if not self.same_title_same_story:
+            return {post.id: (post.id,) for post in self.posts}
         groups: dict[str, list[str]] = {}
         for post in self.posts:
             groups.setdefault(title_key(post.title), []).append(post.id)
@@ -134,7 +141,7 @@ class Corpus:
         return [i for i in self._candidates(folded) if all(w in self.folded_texts[i] for w in folded)]
 
 
-def load_corpus(posts_dir: Path, limit: int | None = None) -> Corpus:
+def load_corpus(posts_dir: Path, limit: int | None = None, *, same_title_same_story: bool = True) -> Corpus:
     """Read the published posts of ``posts_dir`` (only the first ``limit`` files when given)."""
     site = Site.from_posts_dir(posts_dir)
     files = iter_post_files(posts_dir)
@@ -143,9 +150,9 @@ def load_corpus(posts_dir: Path, limit: int | None = None) -> Corpus:
     read = [(f, read_post(f, site).post) for f in files]
     posts = [post for _f, post in read if post is not None]
     if limit is None:
-        return Corpus(posts_dir, site, posts)
+        return Corpus(posts_dir, site, posts, same_title_same_story=same_title_same_story)
     links = tempfile.TemporaryDirectory(prefix="relevance-posts-")
     for f, post in read:
         if post is not None:
             (Path(links.name) / f.name).symlink_to(f.resolve())
-    return Corpus(Path(links.name), site, posts, links)
+    return Corpus(Path(links.name), site, posts, links, same_title_same_story)

@@ -2,7 +2,8 @@
 
 Each query is made from one post (its target) in the way a reader who remembers that post
 would search for it; see README.md for the sets. Per set the posts are visited in an order
-shuffled by ``seed``, at most one query per post, until ``per_set`` queries are made.
+shuffled by ``seed``, at most one query per post, until ``per_set`` queries are made. The
+question family comes from outside the posts: see questions.py.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from sokbo.search.document import Post
 
 POST_SETS = ("title", "body", "inflected", "misspelt", "chosung", "phrase", "memory_title", "memory_body", "multi")
 """The sets made here, from the posts searched."""
-SETS = POST_SETS
-"""Every family, in the order of the table."""
+SETS = (*POST_SETS, "question")
+"""Every family, in the order of the table: question (its own posts, questions.py) last."""
 HALVES = ("tune", "test")
 
 _HANGUL = re.compile(r"[가-힣]+")
