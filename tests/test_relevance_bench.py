@@ -23,11 +23,11 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "relevance"
 sys.path.insert(0, str(BENCH))
 
 from corpus import Corpus, load_corpus, words  # noqa: E402
-from engine import terms  # noqa: E402
+from engine import Answer, terms  # noqa: E402
 from engine_fts5 import Fts5Engine, to_sql  # noqa: E402
 from engine_whoosh import WhooshEngine  # noqa: E402
 from hangul import INITIALS, chosung, compose, decompose, misspell, neighbours  # noqa: E402
-from metrics import TARGETS, ahead, chance_mrr10, first_rank, percentile, same_query, score  # noqa: E402
+from metrics import TARGETS, ahead, chance_mrr10, first_rank, percentile, same_query, score, unanswerable_score  # noqa: E402
 from queries import POST_SETS, SETS, Generator, Query, half_of, particle_only_nouns, printed_words  # noqa: E402
 
 
@@ -176,7 +176,7 @@ def test_sokbo_meets_every_target_on_posts_outside_the_corpus(corpus: Corpus, qu
         answers = [engine.search(q.text, frozenset(q.accepted)) for q in queries]
     finally:
         engine.close()
-    for target in TARGETS:
+    for target in (t for t in TARGETS if t.set in POST_SETS):  # newword: see test_newword_*
         picked = [(q, a) for q, a in zip(queries, answers) if q.set == target.set]
         suggestions = [same_query(a.suggestion, q.expected_suggestion) for q, a in picked] if target.set == "misspelt" else None
         s = score([first_rank(a.ids, q.accepted) for q, a in picked], [a.ms for _q, a in picked], suggestions)
@@ -238,7 +238,60 @@ def test_multi_queries_are_nouns_written_only_with_particles(corpus: Corpus, que
 def test_ahead_by_a_margin() -> None:
     assert ahead(0.52, 0.50) and not ahead(0.51, 0.50) and not ahead(0.50, 0.50)
     assert ahead(1.0, 1.0) and ahead(1.0, 0.99)  # nothing can do better than 1.000
-    assert "misspelt suggestion right ≥ 0.90" in [t.label() for t in TARGETS]
+    labels = [t.label() for t in TARGETS]
+    assert "newword silently replaced = 0.00" in labels and "newword suggestion offered ≤ 0.10" in labels
+    assert "misspelt suggestion right ≥ 0.90" in labels
+
+
+# -- newword ---------------------------------------------------------------------------
+
+MADE_UP = ["독도", "푸틴", "이재명", "지진"]
+"""Real words the sample posts do not contain (checked below)."""
+
+
+def test_newword_queries_use_only_words_no_post_has(corpus: Corpus) -> None:
+    from newwords import is_single, newword_queries
+
+    assert not any(w in t for w in MADE_UP for t in corpus.texts)
+    present = words(corpus.posts[0].title)[0]
+    counts = Counter({**{w: 2 for w in MADE_UP}, present: 5, "한번만": 1})
+    made = newword_queries(corpus, counts, ["경기", "정부"], 10, seed=7)
+    assert sorted(q.new_word for q in made) == sorted(MADE_UP)  # not the present one, nor the once-seen one
+    assert made == newword_queries(corpus, counts, ["경기", "정부"], 10, seed=7)
+    for q in made:
+        assert q.set == "newword" and q.target_id == "" and q.accepted == () and q.half == half_of("newword", q.new_word)
+        assert is_single(q) or sorted(q.text.split()) in (sorted([q.new_word, "경기"]), sorted([q.new_word, "정부"]))
+    with_common = newword_queries(corpus, Counter({f"없는말{k}": 2 for k in range(60)}), ["경기"], 60, seed=7)
+    assert 5 < sum(not is_single(q) for q in with_common) < 40  # both shapes
+
+
+def test_newword_metrics() -> None:
+    answers = [Answer([], 1.0), Answer([], 2.0, "지난", corrected=True), Answer(["x"], 3.0, "독서"), Answer([], 4.0)]
+    s = unanswerable_score([a.corrected for a in answers], [a.suggestion is not None for a in answers], [a.ms for a in answers])
+    assert s.n == 4 and s.replaced == 0.25 and s.offered == 0.5 and not s.ranked
+    assert s.as_dict()["mrr@10"] is None and s.as_dict()["silently_replaced"] == 0.25
+    replaced, offered = (t for t in TARGETS if t.set == "newword")
+    assert not replaced.met(s) and not offered.met(s)
+    clean = unanswerable_score([False] * 20, [True] + [False] * 19, [1.0] * 20)
+    assert replaced.met(clean) and offered.met(clean)
+
+
+def test_newword_answers_of_sokbo(corpus: Corpus, sample_index: Path) -> None:
+    """sokbo's answer carries ``corrected`` and ``suggestion``, which the newword figures count."""
+    from engine_sokbo import SokboEngine
+    from newwords import newword_queries
+
+    made = newword_queries(corpus, Counter({w: 2 for w in MADE_UP}), [], 10, seed=7)
+    engine = SokboEngine(sample_index)
+    engine.build(corpus)
+    try:
+        answers = [engine.search(q.text, frozenset()) for q in made]
+        typo = engine.search("민주댱", frozenset())  # no post has it; a post has 민주당
+    finally:
+        engine.close()
+    assert all(isinstance(a.corrected, bool) for a in answers)
+    assert all(not a.ids for a, q in zip(answers, made) if not a.corrected)  # nothing has the word
+    assert typo.corrected and typo.suggestion == "민주당" and typo.ids
 
 
 # -- question --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Each query is made from one post (its target) in the way a reader who remembers that post
 would search for it; see README.md for the sets. Per set the posts are visited in an order
 shuffled by ``seed``, at most one query per post, until ``per_set`` queries are made. The
-question family comes from outside the posts: see questions.py.
+question and newword families come from outside the posts: see questions.py and newwords.py.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from sokbo.search.document import Post
 
 POST_SETS = ("title", "body", "inflected", "misspelt", "chosung", "phrase", "memory_title", "memory_body", "multi")
 """The sets made here, from the posts searched."""
-SETS = (*POST_SETS, "question")
-"""Every family, in the order of the table: question (its own posts, questions.py) last."""
+SETS = (*POST_SETS, "question", "newword")
+"""Every family, in the order of the table: question (its own posts, questions.py) and newword
+(words no post has, newwords.py) last."""
 HALVES = ("tune", "test")
 
 _HANGUL = re.compile(r"[가-힣]+")
@@ -51,6 +52,8 @@ class Query:
     """For misspelt queries: the query with the typo corrected."""
     accepted: tuple[str, ...] = ()
     """The target and the posts republished under the same title: any of them counts as found."""
+    new_word: str | None = None
+    """For newword queries (no target, ``target_id`` ""): the word that no post contains."""
 
 
 def half_of(set_name: str, target_id: str) -> str:

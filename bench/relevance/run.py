@@ -1,7 +1,8 @@
 """Relevance benchmark: known-item queries from the posts, sokbo against three baselines.
 
-Generates families of known-item queries from a ``_posts`` folder (deterministic for a seed)
-and natural questions on posts of their own (KorQuAD, from ../shared/questions), runs them through sokbo, Whoosh with its StandardAnalyzer, SQLite FTS5 (trigram)
+Generates families of known-item queries from a ``_posts`` folder (deterministic for a seed),
+natural questions on posts of their own (KorQuAD, from ../shared/questions) and words that no
+post has, runs them through sokbo, Whoosh with its StandardAnalyzer, SQLite FTS5 (trigram)
 and Pagefind on the same posts, prints MRR@10, recall@10, recall@1000 and latency per family
 and engine, marks which of the issue's targets sokbo meets, and writes everything (every
 query with each engine's rank) to a JSON file. See bench/relevance/README.md.
@@ -21,6 +22,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -37,7 +39,8 @@ from engine_pagefind import PagefindEngine  # noqa: E402
 from engine_sokbo import SokboEngine  # noqa: E402
 from engine_whoosh import WhooshEngine  # noqa: E402
 from machine import REFERENCE_KIWI_CHARS_PER_S, machine_speed  # noqa: E402
-from metrics import HEADLINE, LABELS, MARGIN, TARGETS, Score, ahead, chance_mrr10, first_rank, same_query, score  # noqa: E402
+from metrics import HEADLINE, LABELS, MARGIN, TARGETS, Score, ahead, chance_mrr10, first_rank, same_query, score, unanswerable_score  # noqa: E402
+from newwords import common_words, is_single, newword_queries, words_of_posts, words_of_questions  # noqa: E402
 from queries import POST_SETS, SETS, Generator, Query  # noqa: E402
 from questions import Questions, question_queries, read_questions, write_posts  # noqa: E402
 
@@ -46,6 +49,8 @@ DEFAULT_QUESTIONS = ROOT.parent / "shared" / "questions" / "KorQuAD_v1.0_dev.jso
 DEFAULT_QUESTION_COUNT = 1000
 """Questions drawn by default (about 500 in the test half): all 4,774 take sokbo about 4 more
 minutes on a loaded 2-core machine for a figure that moves by less than 0.01."""
+SOKBO_ONLY = ("newword",)
+"""Families only sokbo answers: they measure its corrections, which the baselines do not make."""
 DEFAULT_JSON = ROOT / "bench" / "results" / "relevance.json"
 ENGINES = ("sokbo", "whoosh", "fts5", "pagefind")
 
@@ -98,14 +103,14 @@ class Run:
     index: Path | None = None
     """An existing sokbo index of these posts (--index: the posts given only)."""
     answers: dict[str, dict[int, Answer]] = field(default_factory=dict)
-    """Engine → query position → its answer."""
+    """Engine → query position → its answer (baselines do not answer the SOKBO_ONLY families)."""
     engines: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def run_all(run: Run, names: Sequence[str]) -> None:
     """Every engine of ``names`` on ``run``'s posts and the queries it answers."""
     for name in names:
-        wanted = list(range(len(run.queries)))
+        wanted = [k for k, q in enumerate(run.queries) if name == "sokbo" or q.set not in SOKBO_ONLY]
         if not wanted:
             continue
         reused = name == "sokbo" and run.index is not None
@@ -130,6 +135,10 @@ def print_table(scores: dict[str, dict[str, Score]], engines: Sequence[str]) -> 
         for name in engines:
             s = scores.get(set_name, {}).get(name)
             if s is None:
+                continue
+            if not s.ranked:
+                print(f"{set_name:<12} {name:<9} {'—':>7} {'—':>6} {'—':>7} {s.p50_ms:>8.1f} {s.p95_ms:>8.1f} {s.n:>5}  "
+                      f"silently replaced {s.replaced:.3f}, suggestion offered {s.offered:.3f}")
                 continue
             suggestion = f"{s.suggestion:.3f}" if s.suggestion is not None else "—" if set_name == "misspelt" else ""
             print(f"{set_name:<12} {name:<9} {s.mrr10:>7.3f} {s.r10:>6.3f} {s.r1000:>7.3f} "
@@ -184,10 +193,27 @@ def scores_of(runs: Sequence[Run]) -> dict[str, dict[str, Score]]:
                 if not picked:
                     continue
                 ms = [a.ms for _q, a in picked]
+                if set_name in SOKBO_ONLY:
+                    scores[set_name][name] = unanswerable_score([a.corrected for _q, a in picked],
+                                                                [a.suggestion is not None for _q, a in picked], ms)
+                    continue
                 suggestions = ([same_query(a.suggestion, q.expected_suggestion) for q, a in picked]
                                if set_name == "misspelt" and name == "sokbo" else None)
                 scores[set_name][name] = score([first_rank(a.ids, q.accepted) for q, a in picked], ms, suggestions)
     return {s: by_engine for s, by_engine in scores.items() if by_engine}
+
+
+def newword_shapes(run: Run) -> str | None:
+    """The newword figures of sokbo per query shape (the word alone, or with a common word)."""
+    given = run.answers.get("sokbo", {})
+    parts = []
+    for shape, single in (("word alone", True), ("with a common word", False)):
+        picked = [given[k] for k, q in enumerate(run.queries) if q.set == "newword" and k in given and is_single(q) == single]
+        if picked:
+            replaced = sum(a.corrected for a in picked) / len(picked)
+            offered = sum(a.suggestion is not None for a in picked) / len(picked)
+            parts.append(f"{shape} (n {len(picked)}): silently replaced {replaced:.3f}, suggestion offered {offered:.3f}")
+    return "newword by shape: " + "; ".join(parts) if parts else None
 
 
 def questions_limit(value: str) -> int | None:
@@ -203,10 +229,21 @@ def posts_are_corpus(posts: Path) -> bool:
     return DEFAULT_POSTS.is_dir() and posts.resolve() == DEFAULT_POSTS.resolve()
 
 
+def newword_source(posts: Path, questions: Questions | None, seed: int, kiwi: object) -> tuple[Counter[str], str] | str:
+    """The newword family's source words with where they come from, or why there are none:
+    the question contexts' nouns for the shared corpus, the shared corpus's nouns for any other
+    posts (the question contexts' when the corpus is absent)."""
+    if not posts_are_corpus(posts) and DEFAULT_POSTS.is_dir():
+        return words_of_posts(kiwi, DEFAULT_POSTS, seed), f"nouns of posts of {DEFAULT_POSTS}"
+    if questions is not None:
+        return words_of_questions(kiwi, questions), "nouns of the question family's contexts"
+    return "no source of words independent of these posts (neither the shared corpus nor the questions file)"
+
+
 def dump(path: Path, runs: Sequence[Run], args: argparse.Namespace) -> None:
     rows = [
         {"corpus": run.label, "set": q.set, "text": q.text, "target": q.target_id, "accepted": list(q.accepted),
-         "half": q.half, "expected_suggestion": q.expected_suggestion}
+         "half": q.half, "expected_suggestion": q.expected_suggestion, "new_word": q.new_word}
         for run in runs for q in run.queries
     ]
     meta = {"posts_dir": str(args.posts), "limit_posts": args.limit_posts, "seed": args.seed,
@@ -264,10 +301,10 @@ def main() -> None:
 
     questions: Questions | None = None
     keep: list[tempfile.TemporaryDirectory[str]] = []
-    if "question" in sets:
+    if "question" in sets or "newword" in sets:
         if args.questions_file.is_file():
             questions = read_questions(args.questions_file)
-        else:
+        elif "question" in sets:
             print(f"question: skipped, no questions file at {args.questions_file}")
     if "question" in sets and questions is not None:
         started = time.perf_counter()
@@ -279,6 +316,17 @@ def main() -> None:
         timings["question"] = time.perf_counter() - started
         print(f"question posts: {len(question_corpus.posts)} (one per distinct context of {args.questions_file.name}), "
               f"{len(questions.asked)} questions after the held-out ones")
+    if "newword" in sets:
+        started = time.perf_counter()
+        source = newword_source(args.posts, questions, args.seed, generator.kiwi)
+        if isinstance(source, str):
+            print(f"newword: skipped, {source}")
+        else:
+            counts, origin = source
+            found = newword_queries(corpus, counts, common_words(generator.kiwi, corpus), args.per_set, args.seed)
+            posts_run.queries += found
+            timings["newword"] = time.perf_counter() - started
+            print(f"newword: words from {origin} ({sum(c >= 2 for c in counts.values())} in ≥ 2 documents)")
 
     made = [q for run in runs for q in run.queries]
     print(f"queries: {len(made)} generated (seed {args.seed}, up to {args.per_set} per set), in s: "
@@ -304,6 +352,8 @@ def main() -> None:
     chance = inflected_chance(corpus, posts_run.queries)
     if chance is not None:
         print(f"inflected by chance: a random order of the posts that contain the noun gives MRR@10 {chance:.3f}")
+    if shapes := newword_shapes(posts_run):
+        print(shapes)
     verdicts = judge(scores) if "sokbo" in engines_run else []
     print()
     print("targets for sokbo:" if verdicts else "targets: not judged (sokbo did not run)")
@@ -325,10 +375,11 @@ def main() -> None:
         "queries": [
             {
                 "corpus": run.label, "set": q.set, "text": q.text, "target": q.target_id, "accepted": list(q.accepted),
-                "half": q.half, "expected_suggestion": q.expected_suggestion,
+                "half": q.half, "expected_suggestion": q.expected_suggestion, "new_word": q.new_word,
                 "rank": {n: first_rank(a[k].ids, q.accepted) for n, a in run.answers.items() if k in a},
                 "ms": {n: round(a[k].ms, 2) for n, a in run.answers.items() if k in a},
                 "suggestion": run.answers["sokbo"][k].suggestion if k in run.answers.get("sokbo", {}) else None,
+                "corrected": run.answers["sokbo"][k].corrected if k in run.answers.get("sokbo", {}) else None,
             }
             for run in runs for k, q in enumerate(run.queries)
         ],
