@@ -27,6 +27,9 @@ class Answer:
     """Wall time of the search call itself (what a reader waits for the first results)."""
     suggestion: str | None = None
     """A "did you mean" query, from engines that make one."""
+    corrected: bool = False
+    """True when the engine searched its suggestion instead of the query as typed (sokbo's
+    ``corrected``: the query found nothing, the results are the suggestion's)."""
 
 
 class Engine(Protocol):

@@ -60,7 +60,7 @@ class SokboEngine:
             if not more:
                 break
             ids.extend(more)
-        return Answer(ids[:MAX_RANK], ms, getattr(first, "suggestion", None))
+        return Answer(ids[:MAX_RANK], ms, getattr(first, "suggestion", None), bool(getattr(first, "corrected", False)))
 
     def close(self) -> None:
         if self._tmp is not None:

@@ -1,8 +1,9 @@
 """Known-item queries generated from the posts themselves, deterministically from a seed.
 
 Each query is made from one post (its target) in the way a reader who remembers that post
-would search for it; see README.md for the six sets. Per set the posts are visited in an
-order shuffled by ``seed``, at most one query per post, until ``per_set`` queries are made.
+would search for it; see README.md for the sets. Per set the posts are visited in an order
+shuffled by ``seed``, at most one query per post, until ``per_set`` queries are made. The
+question and newword families come from outside the posts: see questions.py and newwords.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 import itertools
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -20,7 +21,11 @@ from corpus import Corpus, summary, words
 from hangul import chosung, misspell
 from sokbo.search.document import Post
 
-SETS = ("title", "body", "inflected", "misspelt", "chosung", "phrase")
+POST_SETS = ("title", "body", "inflected", "misspelt", "chosung", "phrase", "memory_title", "memory_body", "multi")
+"""The sets made here, from the posts searched."""
+SETS = (*POST_SETS, "question", "newword")
+"""Every family, in the order of the table: question (its own posts, questions.py) and newword
+(words no post has, newwords.py) last."""
 HALVES = ("tune", "test")
 
 _HANGUL = re.compile(r"[가-힣]+")
@@ -29,6 +34,10 @@ _PLAIN = re.compile(r"[가-힣A-Za-z0-9]+")
 _NOUNS = ("NNP", "NNG")
 ATTEMPTS = 10
 """Random choices tried per post before it is passed over for this set."""
+_PRINTED = re.compile(r"[^\W_]+(?:(?:[-.&+_]|(?<=\d),(?=\d{3}))[^\W_]+)*")
+"""A word as printed: letters and digits of any script, with the particles and endings that
+are part of it (연설에서), and the punctuation that joins letters or digits inside it (3.5,
+K-pop, 1,000명); punctuation around it (quotes, brackets, commas, …, ·) is not part of it."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class Query:
     """For misspelt queries: the query with the typo corrected."""
     accepted: tuple[str, ...] = ()
     """The target and the posts republished under the same title: any of them counts as found."""
+    new_word: str | None = None
+    """For newword queries (no target, ``target_id`` ""): the word that no post contains."""
 
 
 def half_of(set_name: str, target_id: str) -> str:
@@ -64,6 +75,7 @@ class Generator:
         self.body_df = df_cap(n, 200, 2)  # 29 of 5,996 posts
         self.inflected_df = df_cap(n, 600, 3)  # 9
         self.chosung_df = df_cap(n, 600, 2)  # 9
+        self._particle_only_cache: dict[int, set[str]] = {}
         self._makers: dict[str, Callable[[int, random.Random], tuple[str, str | None] | None]] = {
             "title": self.title,
             "body": self.body,
@@ -71,11 +83,20 @@ class Generator:
             "misspelt": self.misspelt,
             "chosung": self.chosung,
             "phrase": self.phrase,
+            "memory_title": self.memory_title,
+            "memory_body": self.memory_body,
+            "multi": self.multi,
         }
 
-    def generate(self, per_set: int, seed: int) -> list[Query]:
-        """``per_set`` queries (fewer when the posts run out) of every set, in set order."""
-        return [q for name in SETS for q in self._generate(name, per_set, seed)]
+    def generate(self, per_set: int, seed: int, sets: Sequence[str] = POST_SETS) -> list[Query]:
+        """``per_set`` queries (fewer when the posts run out) of each of ``sets`` (those of
+        :data:`POST_SETS`), in set order. Each set has its own random stream: leaving a set
+        out changes no other set's queries."""
+        return [q for name in POST_SETS if name in sets for q in self.generate_set(name, per_set, seed)]
+
+    def generate_set(self, name: str, per_set: int, seed: int) -> list[Query]:
+        """The queries of one set of :data:`POST_SETS`."""
+        return list(self._generate(name, per_set, seed))
 
     def _generate(self, name: str, per_set: int, seed: int) -> Iterator[Query]:
         rng = random.Random(f"{seed}/{name}")
@@ -119,6 +140,12 @@ class Generator:
 
         return get_kiwi()
 
+    def _particle_only(self, i: int) -> set[str]:
+        """:func:`particle_only_nouns` of post ``i``, analysed once for the inflected and multi sets."""
+        if i not in self._particle_only_cache:
+            self._particle_only_cache[i] = particle_only_nouns(self.kiwi, self.corpus.posts[i])
+        return self._particle_only_cache[i]
+
     def _unique(self, post: Post, text: str) -> bool:
         """Whether no post other than ``post``'s duplicates contains ``text``."""
         accepted = set(self.corpus.duplicates[post.id])
@@ -158,7 +185,7 @@ class Generator:
     def inflected(self, i: int, rng: random.Random) -> tuple[str, None] | None:
         """A noun the post only ever writes with a particle attached, searched bare, that few
         posts contain (in more, no engine can tell which of them the reader remembers)."""
-        candidates = sorted(particle_only_nouns(self.kiwi, self.corpus.posts[i]))
+        candidates = sorted(self._particle_only(i))
         rng.shuffle(candidates)
         for noun in candidates:
             if len(self.corpus.containing(noun)) <= self.inflected_df:
@@ -220,6 +247,63 @@ class Generator:
             if len(text) >= 8 and self._unique(post, text):
                 return f'"{text}"', None
         return None
+
+    def _memory(self, found: list[str], identifies: Callable[[list[str]], bool], rng: random.Random) -> str | None:
+        """2–4 of ``found`` in random order, none inside another, that ``identifies`` accepts."""
+        if len(found) < 2:
+            return None
+        for _ in range(ATTEMPTS):
+            chosen = rng.sample(found, min(len(found), rng.choice((2, 3, 4))))
+            if _nested(chosen):
+                continue
+            if identifies(chosen):
+                return " ".join(chosen)
+        return None
+
+    def memory_title(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """2–4 words of the title as printed (particles and endings included), in random order,
+        that no other title contains all of (as substrings, ignoring case)."""
+        post = self.corpus.posts[i]
+        found = sorted(set(printed_words(post.title)))
+        text = self._memory(found, lambda chosen: self.corpus.identifies(post, chosen), rng)
+        return None if text is None else (text, None)
+
+    def memory_body(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """2–4 words of the body as printed, in random order, that no other post's text
+        (title, summary, body) contains all of (as substrings, ignoring case)."""
+        post = self.corpus.posts[i]
+        found = sorted(set(printed_words(post.body)))
+        text = self._memory(found, lambda chosen: self._only(post, chosen), rng)
+        return None if text is None else (text, None)
+
+    def multi(self, i: int, rng: random.Random) -> tuple[str, None] | None:
+        """2–3 nouns that the post only writes with particles attached, bare, in random order,
+        that no other post contains all of."""
+        post = self.corpus.posts[i]
+        found = sorted(self._particle_only(i))
+        if len(found) < 2:
+            return None
+        for _ in range(ATTEMPTS):
+            chosen = rng.sample(found, min(len(found), rng.choice((2, 3))))
+            if not _nested(chosen) and self._only(post, chosen):
+                return " ".join(chosen), None
+        return None
+
+    def _only(self, post: Post, chosen: list[str]) -> bool:
+        """Whether no post but ``post`` and its duplicates contains every one of ``chosen``."""
+        accepted = set(self.corpus.duplicates[post.id])
+        return all(self.corpus.posts[k].id in accepted for k in self.corpus.containing_all(chosen))
+
+
+def printed_words(text: str) -> list[str]:
+    """The words of ``text`` of ≥ 2 characters as printed (see :data:`_PRINTED`), in order."""
+    return [w for w in _PRINTED.findall(text) if len(w) >= 2]
+
+
+def _nested(chosen: list[str]) -> bool:
+    """Whether a word of ``chosen`` is inside another (대통령, 대통령은): a reader says it once."""
+    folded = [w.casefold() for w in chosen]
+    return any(a in b for k, a in enumerate(folded) for b in folded[k + 1 :] + folded[:k])
 
 
 def particle_only_nouns(kiwi: Any, post: Post) -> set[str]:
