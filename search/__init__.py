@@ -6,7 +6,8 @@ Everything that touches Whoosh lives in this package; the indexer and the web ap
 
 from .document import Post
 from .request import BadParameter, SearchRequest
-from .service import Hit, SearchResponse, SearchService
+from .response import Hit, SearchResponse
+from .service import SearchService
 from .store import IndexBusy, IndexMissing
 
 __all__ = ["BadParameter", "Hit", "IndexBusy", "IndexMissing", "Post", "SearchRequest", "SearchResponse", "SearchService"]

@@ -25,57 +25,124 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from whoosh.analysis import Composable, Token, Tokenizer
 from whoosh.lang.porter2 import stem
 
-_kiwi: Any = None
-_kiwi_lock = threading.Lock()
-_user_words: tuple[tuple[str, str, float], ...] = ()
+T = TypeVar("T")
+
+UserWords = tuple[tuple[str, str, float], ...]
 
 
-def use_user_words(words: tuple[tuple[str, str, float], ...]) -> bool:
-    """Analyse with these ``(word, tag, score)`` user words from now on (the site's dictionary).
+def load_kiwi(user_words: UserWords) -> Any:
+    """A new Kiwi with ``user_words`` (1–3.5 s, ~600 MB): only :class:`Analyzer` calls this."""
+    import warnings
 
-    Returns whether that changed anything; a Kiwi already loaded with other words is dropped
-    (Kiwi cannot forget a word), so the next analysis loads a new one.
+    from kiwipiepy import Kiwi
+
+    with warnings.catch_warnings():
+        # kiwipiepy warns that num_workers=0 means "single thread" since 0.21:
+        # that is exactly what a forking process needs.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        kiwi = Kiwi(num_workers=0, load_typo_dict=False, load_multi_dict=False)
+    for word, tag, score in user_words:
+        kiwi.add_user_word(word, tag, score)
+    kiwi.tokenize("")  # finish its lazy initialisation now, not on a reader's query
+    return kiwi
+
+
+class Analyzer:
+    """Kiwi with one site's user words, and every cache derived from them.
+
+    An index generation is analysed with its site's user dictionary, so a service searching
+    it holds the analyzer for those words (:func:`analyzer_for`); a rebuild with another
+    dictionary brings a new analyzer, and with it empty caches: nothing analysed with the old
+    words survives. Kiwi is loaded on first use (Kiwi cannot forget a word, so each analyzer
+    has its own).
+
+    Example:
+        >>> a = Analyzer()
+        >>> a.memo(("upper", "x"), lambda: "X"), a.memo(("upper", "x"), lambda: "?")
+        ('X', 'X')
     """
-    global _kiwi, _user_words
-    with _kiwi_lock:
-        if words == _user_words:
-            return False
-        _user_words = words
-        _kiwi = None
-        return True
+
+    MEMO_SIZE = 8192
+    """Results kept by :meth:`memo` (readers repeat their words)."""
+
+    def __init__(self, user_words: UserWords = ()) -> None:
+        self.user_words = tuple(user_words)
+        self._kiwi: Any = None
+        self._lock = threading.Lock()
+        self._memo: OrderedDict[Any, Any] = OrderedDict()
+
+    @property
+    def kiwi(self) -> Any:
+        """This analyzer's Kiwi, loaded on first use."""
+        if self._kiwi is None:
+            with self._lock:
+                if self._kiwi is None:
+                    self._kiwi = load_kiwi(self.user_words)
+        return self._kiwi
+
+    @property
+    def loaded(self) -> bool:
+        return self._kiwi is not None
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` for this analyzer (least recently used out first)."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            if len(self._memo) > self.MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
+    def terms(self, text: str) -> Iterator[tuple[str, int, int, int, float]]:
+        """:func:`korean_terms` with this analyzer's Kiwi."""
+        return _korean_terms(self.kiwi, text)
+
+
+_current = Analyzer()
+_current_lock = threading.Lock()
+
+
+def analyzer_for(user_words: UserWords) -> Analyzer:
+    """The process's analyzer for ``user_words``: the current one when its words are these,
+    else a new one, which becomes current (the one index-time analysis uses)."""
+    global _current
+    with _current_lock:
+        if _current.user_words != tuple(user_words):
+            _current = Analyzer(user_words)
+        return _current
+
+
+def current_analyzer() -> Analyzer:
+    """The analyzer that index-time analysis (the schema's tokenizer) uses in this process."""
+    return _current
+
+
+def use_user_words(words: UserWords) -> bool:
+    """Analyse with these ``(word, tag, score)`` user words from now on (the site's dictionary);
+    whether that changed the current analyzer."""
+    before = _current
+    return analyzer_for(words) is not before
 
 
 def get_kiwi() -> Any:
-    """The process's one Kiwi instance, constructed on first call, with the user words."""
-    global _kiwi
-    if _kiwi is None:
-        with _kiwi_lock:
-            if _kiwi is None:
-                import warnings
-
-                from kiwipiepy import Kiwi
-
-                with warnings.catch_warnings():
-                    # kiwipiepy warns that num_workers=0 means "single thread" since 0.21:
-                    # that is exactly what a forking process needs.
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    kiwi = Kiwi(num_workers=0, load_typo_dict=False, load_multi_dict=False)
-                for word, tag, score in _user_words:
-                    kiwi.add_user_word(word, tag, score)
-                kiwi.tokenize("")  # finish its lazy initialisation now, not on a reader's query
-                _kiwi = kiwi
-    return _kiwi
+    """The current analyzer's Kiwi (loaded on first call)."""
+    return _current.kiwi
 
 
 def kiwi_loaded() -> bool:
     """Whether this process has already paid for loading Kiwi."""
-    return _kiwi is not None
+    return _current.loaded
 
 
 # Morpheme tags that carry meaning on their own (Sejong tag set as Kiwi uses it).
@@ -164,7 +231,8 @@ itself (사무) ranks above one that only has it inside a longer noun."""
 
 
 def korean_terms(text: str) -> Iterator[tuple[str, int, int, int, float]]:
-    """``(term, position, startchar, endchar, weight)`` for each index term of ``text``.
+    """``(term, position, startchar, endchar, weight)`` for each index term of ``text``, with
+    the current analyzer (:func:`current_analyzer`; the schema's tokenizer calls this).
 
     Content morphemes take consecutive positions; the glued surface of a noun run shares
     the position of the run's first morpheme, and the run's own morphemes weigh
@@ -174,6 +242,10 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int, float]]:
         >>> [(t, w) for t, _p, _s, _e, w in korean_terms("한미동맹을 강화했다")]
         [('한미', 0.5), ('동맹', 0.5), ('한미동맹', 1.0), ('강화', 1.0)]
     """
+    return _current.terms(text)
+
+
+def _korean_terms(kiwi: Any, text: str) -> Iterator[tuple[str, int, int, int, float]]:
     text = normalize(text)
     if not text.strip():
         return
@@ -195,7 +267,7 @@ def korean_terms(text: str) -> Iterator[tuple[str, int, int, int, float]]:
 
     # z_coda=False: no splitting of a trailing consonant added for style (했닼): rare in news,
     # and skipping it makes analysis 10-30% faster.
-    for tok in get_kiwi().tokenize(text, z_coda=False):
+    for tok in kiwi.tokenize(text, z_coda=False):
         tag = tok.tag.split("-", 1)[0]  # VV-R / VA-I mark (ir)regular stems: same stem
         if tag == "SW" and tok.form in UNIT_SYMBOLS:
             tag = "NNB"  # a unit, like 원 in 1조원

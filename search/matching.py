@@ -21,12 +21,11 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 
 from .analysis import bigrams, normalize
 from .query import Quoted
 from .schema import GRAM_FIELDS
+from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, unwrap_deletions
 
 LITERAL_CHECKS = 60
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
@@ -59,7 +58,16 @@ def field_lengths(reader: Any, fields: tuple[str, ...]) -> dict[str, np.ndarray]
 
 def evaluate(q: Any, searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray) -> Matches:
     """The live documents that ``q`` matches, each with Whoosh's BM25F score for ``q``."""
-    result = _Evaluator(searcher, lengths).run(q)
+    return evaluate_each([q], searcher, lengths, live)[0]
+
+
+def evaluate_each(queries: list[Any], searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray) -> list[Matches]:
+    """:func:`evaluate` for each of ``queries``, reading each term's postings once."""
+    evaluator = _Evaluator(searcher, lengths)
+    return [_live(evaluator.run(q), live) for q in queries]
+
+
+def _live(result: Matches, live: np.ndarray) -> Matches:
     result.mask &= live
     result.scores[~result.mask] = 0.0
     if result.first is not None:
@@ -67,14 +75,15 @@ def evaluate(q: Any, searcher: Any, lengths: dict[str, np.ndarray], live: np.nda
     return result
 
 
-def top(matches: Matches, allowed: np.ndarray, start: int, stop: int) -> list[tuple[int, float]]:
-    """``(docnum, score)`` of ranks ``start`` to ``stop`` among ``allowed`` docnums.
+def top(scores: np.ndarray, allowed: np.ndarray, start: int, stop: int) -> list[tuple[int, float]]:
+    """``(docnum, score)`` of ranks ``start`` to ``stop`` among ``allowed`` docnums, by
+    ``scores`` (over every docnum).
 
     Best score first; equal scores in docnum order, as Whoosh breaks ties.
     """
     if not len(allowed) or start >= stop:
         return []
-    scores = matches.scores[allowed]
+    scores = scores[allowed]
     if stop < len(allowed):  # only the first `stop` need sorting
         keep = np.argpartition(-scores, stop - 1)[:stop]
         threshold = scores[keep].min()
@@ -212,7 +221,7 @@ class _Evaluator:
         if not s.schema[field].scorable:
             return tf
         w = self.weighting
-        b = w._field_B.get(field, w.B)  # noqa: SLF001 - Whoosh 2.7.4 is pinned
+        b = field_b(w, field)
         k1 = w.K1
         idf = s.idf(field, text)
         avgfl = s.avg_field_length(field) or 1
@@ -265,6 +274,19 @@ class _Evaluator:
         return found
 
 
+def positions(searcher: Any, field: str, words: list[str], docnums: list[int]) -> dict[int, list[int]]:
+    """Where any of ``words`` stands in ``field`` of each of ``docnums`` (ascending docnums;
+    sorted positions; a document with none of them is left out)."""
+    out: dict[int, set[int]] = {}
+    for reader, offset in searcher.reader().leaf_readers():
+        end = offset + reader.doc_count_all()
+        docs = [d - offset for d in docnums if offset <= d < end]
+        for word in dict.fromkeys(words):
+            for d, found in _positions(reader, field, word, docs).items():
+                out.setdefault(d + offset, set()).update(found)
+    return {d: sorted(p) for d, p in out.items()}
+
+
 def _flat(text: str) -> str:
     """Text for finding a phrase as typed: normalised, lower case, one space between words."""
     return " ".join(normalize(text).lower().split())
@@ -290,16 +312,12 @@ def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
 
 def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """All ``(docnums, weights)`` of one segment's posting list, deleted documents included."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deletions: the caller masks out every non-live document
-    if type(matcher) is W3LeafMatcher:
-        # Whole blocks at once (Whoosh 2.7.4's block layout): no per-posting calls.
+    blocked = block_matcher(matcher)  # deletions unwrapped: the caller masks every non-live document
+    if blocked is not None:  # whole blocks at once: no per-posting calls
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        while True:
-            if matcher._data is None:  # noqa: SLF001 - Whoosh 2.7.4 is pinned
-                matcher._read_data()  # noqa: SLF001
-            deltas, w = matcher._data[0], matcher._data[1]  # noqa: SLF001
+        for block in blocks(blocked):
+            deltas, w, _values = block_data(block)
             count = len(deltas)
             ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
             if w is None:
@@ -308,10 +326,8 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
                 weights.append(np.full(count, w))
             else:
                 weights.append(np.asarray(w, dtype=np.float64))
-            if matcher._lastblock:  # noqa: SLF001
-                break
-            matcher._next_block()  # noqa: SLF001
         return np.concatenate(ids), np.concatenate(weights)
+    matcher = unwrap_deletions(matcher)
     docs: list[int] = []
     tf: list[float] = []
     while matcher.is_active():  # short lists stored inline (see codec.py), and anything else
@@ -330,29 +346,27 @@ def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int,
     if not docs or (field, word) not in reader:
         return out
     matcher = reader.postings(field, word)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # `docs` are live already
-    if type(matcher) is not W3LeafMatcher:  # a short list stored inline (see codec.py)
+    blocked = block_matcher(matcher)  # `docs` are live already
+    if blocked is None:  # a short list stored inline (see codec.py)
+        matcher = unwrap_deletions(matcher)
         wanted = set(docs)
         while matcher.is_active():
             if matcher.id() in wanted:
                 out[matcher.id()] = matcher.value_as("positions")
             matcher.next()
         return out
-    decode = matcher.format.decoder("positions")
+    decode = blocked.format.decoder("positions")
     i = 0
-    while i < len(docs):
-        if matcher._maxid >= docs[i]:  # noqa: SLF001 - else no wanted doc is in this block
-            if matcher._data is None:  # noqa: SLF001
-                matcher._read_data()  # noqa: SLF001
-            deltas, _weights, values = matcher._data  # noqa: SLF001 - positions: one value each
+    for block in blocks(blocked):
+        if i >= len(docs):
+            break
+        last = block_max_id(block)
+        if last >= docs[i]:  # else no wanted doc is in this block
+            deltas, _weights, values = block_data(block)  # positions: one value each
             where = {d: k for k, d in enumerate(accumulate(deltas))}
-            while i < len(docs) and docs[i] <= matcher._maxid:  # noqa: SLF001
+            while i < len(docs) and docs[i] <= last:
                 k = where.get(docs[i])
                 if k is not None:
                     out[docs[i]] = decode(values[k])
                 i += 1
-        if matcher._lastblock:  # noqa: SLF001
-            break
-        matcher._next_block()  # noqa: SLF001
     return out

@@ -17,11 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from whoosh import query as wq
 
-from .analysis import bigrams, korean_terms, normalize, written_words
+from .analysis import Analyzer, bigrams, current_analyzer, normalize, written_words
 from .hangul import final_consonant
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS, TITLE_GRAMS
 from .vocabulary import Vocabulary
@@ -148,34 +147,39 @@ benchmark's inflected queries (tune half, 411 with 800 a set), MRR@10 0.566 at 1
 0.5, 0.579 at 0.2 and below; 0.562 without the whole word."""
 
 
-@lru_cache(maxsize=4096)
-def analyse(term: Term) -> Analysed:
-    """Run the index's analyzers over one term (cached: readers repeat their words)."""
+def analyse(term: Term, analyzer: Analyzer | None = None) -> Analysed:
+    """Run the index's analyzers over one term (remembered by ``analyzer``, by default the
+    process's current one: readers repeat their words)."""
+    analyzer = analyzer or current_analyzer()
+    return analyzer.memo(("analyse", term), lambda: _analyse(term, analyzer))
+
+
+def _analyse(term: Term, analyzer: Analyzer) -> Analysed:
     morphemes: list[str] = []
     compounds: list[str] = []
     seen_pos: set[int] = set()
-    for text, pos, *_ in korean_terms(term.text):
+    for text, pos, *_ in analyzer.terms(term.text):
         if pos in seen_pos:
             compounds.append(text)
         else:
             seen_pos.add(pos)
             morphemes.append(text)
-    whole = "" if term.phrase else _whole_word(term.text.lower(), morphemes, compounds)
+    whole = "" if term.phrase else _whole_word(term.text.lower(), morphemes, compounds, analyzer)
     return Analysed(tuple(morphemes), tuple(compounds), tuple(g for g, *_ in bigrams(term.text)), whole)
 
 
-def whole_word(term: Term, known: Callable[[str], bool] | None = None) -> str:
+def whole_word(term: Term, known: Callable[[str], bool] | None = None, analyzer: Analyzer | None = None) -> str:
     """The typed word as one term (:attr:`Analysed.whole`), or, when Kiwi alone leaves part of
     it out and ``known`` says the index has it as a term, the word itself: 이식 (a transplant)
     alone is 이 (this) + 식, in posts it is 이식 after a noun (뼈 이식과)."""
-    a = analyse(term)
+    a = analyse(term, analyzer)
     if a.whole or term.phrase or known is None:
         return a.whole
     word = term.text.lower()
     return word if _in_pieces(word, a.morphemes) and known(word) else ""
 
 
-def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
+def _whole_word(word: str, morphemes: list[str], compounds: list[str], analyzer: Analyzer) -> str:
     """``word`` when its morphemes cover only part of it and it is one noun as written
     (see :class:`Analysed`), else "".
 
@@ -188,7 +192,7 @@ def _whole_word(word: str, morphemes: list[str], compounds: list[str]) -> str:
     if word in compounds:
         return word
     particle = "은" if final_consonant(word[-1]) else "는"
-    return word if any(text == word for text, *_ in korean_terms(word + particle)) else ""
+    return word if any(text == word for text, *_ in analyzer.terms(word + particle)) else ""
 
 
 def _in_pieces(word: str, morphemes: Sequence[str]) -> bool:
@@ -199,12 +203,17 @@ def _in_pieces(word: str, morphemes: Sequence[str]) -> bool:
 _HANGUL = re.compile("[가-힣]")
 
 
-def term_query(term: Term, fields: Collection[str] | None = None, known: Callable[[str], bool] | None = None) -> wq.Query | None:
+def term_query(
+    term: Term,
+    fields: Collection[str] | None = None,
+    known: Callable[[str], bool] | None = None,
+    analyzer: Analyzer | None = None,
+) -> wq.Query | None:
     """The Whoosh query for one term, or None when nothing of it is searchable (in ``fields``,
     when given: only those fields are searched; ``known`` tells which words the index has as
     terms, see :func:`whole_word`)."""
-    a = analyse(term)
-    whole = whole_word(term, known)
+    a = analyse(term, analyzer)
+    whole = whole_word(term, known, analyzer)
     if term.in_title:
         if not a.grams or (fields is not None and TITLE_GRAMS not in fields):
             return None
@@ -233,7 +242,7 @@ def term_query(term: Term, fields: Collection[str] | None = None, known: Callabl
     if not alternatives:
         return None
     if term.phrase and len(term.text.split()) > 1 and fields is None:
-        return Quoted(alternatives, term.text, term_query(Term(term.text), known=known))
+        return Quoted(alternatives, term.text, term_query(Term(term.text), known=known, analyzer=analyzer))
     return alternatives[0] if len(alternatives) == 1 else _Or(alternatives)
 
 
@@ -255,6 +264,7 @@ def build(
     boosts: Mapping[Term, float] | None = None,
     fields: Collection[str] | None = None,
     known: Callable[[str], bool] | None = None,
+    analyzer: Analyzer | None = None,
 ) -> wq.Query | None:
     """The Whoosh query for a parsed query; None when it matches every document.
 
@@ -264,37 +274,100 @@ def build(
     searches only those fields (e.g. the title's: which posts have every word in the title).
     ``known`` tells which words the index has as terms (see :func:`whole_word`).
     """
-    clauses: list[wq.Query] = []
-    for alternatives in parsed.clauses:
-        terms = with_synonyms(alternatives, vocabulary)
-        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t, fields, known), t) for t in terms) if q is not None]
-        if subs:
-            clauses.append(subs[0] if len(subs) == 1 else _Or(subs))
-    excluded = [q for q in (term_query(t, known=known) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]
+    clauses = [q for q in clause_queries(parsed, vocabulary, boosts=boosts, fields=fields, known=known, analyzer=analyzer) if q is not None]
+    excluded = excluded_query(parsed, vocabulary, known, analyzer)
     if clauses:
         positive: wq.Query = clauses[0] if len(clauses) == 1 else (_Or(clauses) if any_clause else wq.And(clauses))
     elif parsed.clauses:
         positive = wq.NullQuery  # typed words, none searchable: nothing matches
     else:
         positive = wq.Every()
-    if excluded:
-        positive = wq.AndNot(positive, excluded[0] if len(excluded) == 1 else _Or(excluded))
+    if excluded is not None:
+        positive = wq.AndNot(positive, excluded)
     if isinstance(positive, wq.Every):
         return None
     return positive
 
 
-def as_typed_words(parsed: ParsedQuery) -> list[list[list[str]]]:
-    """Each clause's alternatives as words to find as written (:mod:`~sokbo.search.words`):
-    a word typed with punctuation inside (3.5%) is several. Phrases and the headline words of
-    a 초성 query are left out (they have their own exact matching), and so are clauses left
-    with nothing."""
-    clauses = []
+def clause_queries(
+    parsed: ParsedQuery,
+    vocabulary: Vocabulary = NO_VOCABULARY,
+    *,
+    boosts: Mapping[Term, float] | None = None,
+    fields: Collection[str] | None = None,
+    known: Callable[[str], bool] | None = None,
+    analyzer: Analyzer | None = None,
+) -> list[wq.Query | None]:
+    """One Whoosh query per clause of ``parsed`` (its alternatives and their synonyms ORed), in
+    order; None for a clause with nothing searchable (in ``fields``, when given)."""
+    out: list[wq.Query | None] = []
     for alternatives in parsed.clauses:
-        found = [written_words(t.text) for t in alternatives if not (t.phrase or t.in_title)]
-        if any(found):
-            clauses.append([w for w in found if w])
-    return clauses
+        terms = with_synonyms(alternatives, vocabulary)
+        subs = [_boosted(q, boosts, t) for q, t in ((term_query(t, fields, known, analyzer), t) for t in terms) if q is not None]
+        out.append(None if not subs else subs[0] if len(subs) == 1 else _Or(subs))
+    return out
+
+
+def excluded_query(
+    parsed: ParsedQuery,
+    vocabulary: Vocabulary = NO_VOCABULARY,
+    known: Callable[[str], bool] | None = None,
+    analyzer: Analyzer | None = None,
+) -> wq.Query | None:
+    """The query for everything excluded (``-word``), or None when nothing is."""
+    excluded = [q for q in (term_query(t, known=known, analyzer=analyzer) for t in with_synonyms(parsed.excluded, vocabulary)) if q is not None]
+    return None if not excluded else excluded[0] if len(excluded) == 1 else _Or(excluded)
+
+
+def any_bigram_query(clauses: Sequence[Sequence[Term]]) -> wq.Query | None:
+    """Posts with any character bigram of the clauses' words, in either bigram field, scored by
+    BM25F: partial credit for a word the post writes another way (유년시절, 유년 시절)."""
+    grams = dict.fromkeys(g for c in clauses for t in c if not t.in_title for g, *_ in bigrams(t.text))
+    terms = [wq.Term(f, g) for g in grams for f in GRAM_FIELDS]
+    return _Or(terms) if terms else None
+
+
+def index_terms(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> list[str]:
+    """The morpheme-field terms a clause's words are indexed as (morphemes, compounds, the
+    word whole), for reading where they stand in a post."""
+    found: dict[str, None] = {}
+    for term in alternatives:
+        if not term.in_title:
+            a = analyse(term, analyzer)
+            found.update(dict.fromkeys(t for t in (*a.morphemes, *a.compounds, a.whole) if t))
+    return list(found)
+
+
+def is_inflected(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> bool:
+    """Whether a clause's words were typed with a particle or an ending (동맹을, 강조했다), not
+    as their bare analysis (동맹, 한미동맹): the wording then says more than the topic."""
+    for term in alternatives:
+        if term.phrase or term.in_title:
+            continue
+        a = analyse(term, analyzer)
+        bare = {*a.morphemes, *a.compounds, a.whole}
+        if any(w not in bare for w in written_words(term.text)):
+            return True
+    return False
+
+
+INTERROGATIVES = frozenset("무엇 뭐 누구 누가 언제 어디 어느 어떤 어떻 어찌 왜 몇 무슨 얼마 어째서 웬".split())
+"""Korean question words (and the stem of 어떻게, 어떤): a closed class, like English's
+what/who/when. A question's answer seldom contains them, so they never decide which posts
+match and weigh little (:func:`is_weak`)."""
+
+
+def is_weak(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> bool:
+    """Whether a clause carries no content of its own: every alternative is a plain word whose
+    analysis has no content morpheme (무엇을, 왜, 다시) or only question words (어떻게). Weak
+    clauses are optional in matching and weigh little in scoring (:mod:`~sokbo.search.scoring`)."""
+    for term in alternatives:
+        if term.phrase or term.in_title:
+            return False
+        a = analyse(term, analyzer)
+        if any(m not in INTERROGATIVES for m in (*a.morphemes, *a.compounds, *filter(None, [a.whole]))):
+            return False
+    return True
 
 
 def _boosted(q: wq.Query, boosts: Mapping[Term, float] | None, term: Term) -> wq.Query:
@@ -302,12 +375,12 @@ def _boosted(q: wq.Query, boosts: Mapping[Term, float] | None, term: Term) -> wq
     return q if boost == 1.0 else q.with_boost(q.boost * boost)
 
 
-def highlight_terms(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY) -> list[str]:
+def highlight_terms(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY, analyzer: Analyzer | None = None) -> list[str]:
     """The strings to mark in snippets: what was typed, its synonyms and what they analyse to."""
     found: dict[str, None] = {}
     for alternatives in parsed.clauses:
         for term in with_synonyms(alternatives, vocabulary):
-            a = analyse(term)
+            a = analyse(term, analyzer)
             pieces = [term.text, *term.text.split(), *a.compounds, *a.morphemes, a.whole]
             for piece in pieces:
                 piece = piece.strip(".,!?\"'()[]{}<>:;~^*")

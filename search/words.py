@@ -1,9 +1,9 @@
 """Which posts have a word exactly as written (동맹을, not 동맹), and how often: for ranking,
 not matching.
 
-Matching is by morphemes (동맹 finds 동맹을), but among the posts that match, those that have
-every word of the query as typed are most likely the one a reader recalls by its wording, and
-of those, the one where her very words weigh most (:mod:`~sokbo.search.ranking`). A post's
+Matching is by morphemes (동맹 finds 동맹을), but among the posts that match, one that has the
+query's words as typed, and where her very words weigh most, is more likely the one a reader
+recalls by its wording (:mod:`~sokbo.search.scoring`). A post's
 distinct words are kept at index time in a column (:func:`sketch_words`): for each word, its
 32-bit hash and how often it is written in the title, the summary and the body. When a
 searcher opens, all of them become one array sorted by hash (:class:`WordIndex`), where the
@@ -15,7 +15,6 @@ match anyway, never make one match.
 
 from __future__ import annotations
 
-import math
 import struct
 import zlib
 from collections import Counter
@@ -103,20 +102,34 @@ class WordIndex:
             mask &= has
         return mask
 
-    def bm25f(self, words: Sequence[str], weights: Sequence[float]) -> Any:
-        """BM25F of ``words`` as written, over docnums: each field's counts boosted by its
-        weight, as Whoosh scores a field (idf from the posts that have the word in it)."""
+    def mask_with_any(self, alternatives: Sequence[Sequence[str]]) -> Any:
+        """A boolean array over docnums: the posts that have every word of one of ``alternatives``."""
         import numpy as np
 
-        scores = np.zeros(self.n)
-        for word in dict.fromkeys(words):
+        mask = np.zeros(self.n, dtype=bool)
+        for words in alternatives:
+            if words:
+                mask |= self.mask_with_all(words)
+        return mask
+
+    def saturation(self, words: Sequence[str], weights: Sequence[float]) -> Any:
+        """How much ``words`` as written weigh in each post, over docnums, in [0, 1): for each
+        word, BM25's saturating term frequency ``t / (t + K1·norm)`` of its counts boosted by
+        field ``weights``, with the length norm of those fields; the mean over the words.
+        Unlike a BM25F scaled to the best post's, one mention in a long body stays small
+        however few posts there are."""
+        import numpy as np
+
+        unique = list(dict.fromkeys(words))
+        out = np.zeros(self.n)
+        if not unique:
+            return out
+        w = np.asarray(weights, dtype=float)
+        length = self.lengths @ w
+        average = float(self._average @ w) or 1.0
+        norm = K1 * ((1 - B) + B * length / average)
+        for word in unique:
             docs, tf = self.counts(word)
-            for i, weight in enumerate(weights):
-                has = tf[:, i] > 0
-                if not weight or not has.any():
-                    continue
-                d, f = docs[has], tf[has, i] * float(weight)
-                idf = math.log(self.n / (int(has.sum()) + 1)) + 1
-                norm = K1 * ((1 - B) + B * self.lengths[d, i] / self._average[i])
-                scores[d] += idf * f * (K1 + 1) / (f + norm)
-        return scores
+            t = tf.astype(float) @ w
+            out[docs] += t / (t + norm[docs])
+        return out / len(unique)

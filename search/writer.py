@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from .codec import segment_writer
 from .document import Post
 from .schema import to_fields
+from .whoosh_internals import discard_segment, finalize_segment, publish_segments, release
 
 Item = TypeVar("Item")
 Report = TypeVar("Report")
@@ -111,13 +112,11 @@ def _write_in_workers(
     # One writer (holding Whoosh's lock) publishes the workers' segments in one TOC write.
     writer = segment_writer(ix)
     try:
-        kept = writer._merge_segments(None, False, False)  # noqa: SLF001 - Whoosh 2.7.4 is pinned
-        writer._close_segment()  # noqa: SLF001 - its own segment is empty
-        writer._commit_toc(kept + segments)  # noqa: SLF001
+        publish_segments(writer, segments)
     except BaseException:
         writer.cancel()
         raise
-    writer._finish()  # noqa: SLF001
+    release(writer)
     return count
 
 
@@ -137,9 +136,9 @@ def _work(ix: Any, jobs: Any, results: Any, prepare: Prepare[Any, Any], parent: 
                 reports.append(report)
             results.put(("reports", reports))
         if added:
-            segment = writer._finalize_segment()  # noqa: SLF001 - writes the segment's files
+            segment = finalize_segment(writer)
         else:
-            writer._close_segment()  # noqa: SLF001
+            discard_segment(writer)
             segment = None
         results.put(("done", (segment, added)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it

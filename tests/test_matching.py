@@ -63,7 +63,7 @@ def assert_like_whoosh(q, searcher, view, context: object) -> None:
         return
     for docnum, score in expected.items():
         assert matches.scores[docnum] == pytest.approx(score, rel=1e-9), context
-    best = top(matches, np.array(sorted(expected), dtype=int), 0, 10)
+    best = top(matches.scores, np.array(sorted(expected), dtype=int), 0, 10)
     assert [s for _d, s in best] == pytest.approx(sorted(expected.values(), reverse=True)[:10], rel=1e-9), context
 
 
@@ -110,12 +110,12 @@ def test_top_orders_by_score_then_docnum_and_pages() -> None:
     scores = np.array([1.0, 3.0, 2.0, 3.0, 0.5, 2.0])
     matches = Matches(scores > 0, scores)
     allowed = np.arange(6)
-    assert [d for d, _s in top(matches, allowed, 0, 6)] == [1, 3, 2, 5, 0, 4]
-    assert [d for d, _s in top(matches, allowed, 1, 3)] == [3, 2]  # a tie at the cut keeps docnum order
-    assert [d for d, _s in top(matches, allowed, 2, 3)] == [2]
-    assert top(matches, np.array([4, 0]), 0, 10) == [(0, 1.0), (4, 0.5)]
-    assert top(matches, np.array([], dtype=int), 0, 10) == []
-    assert top(matches, allowed, 6, 16) == []
+    assert [d for d, _s in top(matches.scores, allowed, 0, 6)] == [1, 3, 2, 5, 0, 4]
+    assert [d for d, _s in top(matches.scores, allowed, 1, 3)] == [3, 2]  # a tie at the cut keeps docnum order
+    assert [d for d, _s in top(matches.scores, allowed, 2, 3)] == [2]
+    assert top(matches.scores, np.array([4, 0]), 0, 10) == [(0, 1.0), (4, 0.5)]
+    assert top(matches.scores, np.array([], dtype=int), 0, 10) == []
+    assert top(matches.scores, allowed, 6, 16) == []
 
 
 def test_quoted_phrases_match_the_text_as_typed_and_rank_it_first(sample_index: Path) -> None:
@@ -135,10 +135,10 @@ def test_quoted_phrases_match_the_text_as_typed_and_rank_it_first(sample_index: 
         morphemes = evaluate(wq.Or(quoted.subqueries), searcher, view.lengths, view.live_mask)
         assert post not in {view.ids[d] for d in morphemes.docnums()}, text
         matches = evaluate(q, searcher, view.lengths, view.live_mask)
-        assert view.ids[top(matches, np.flatnonzero(matches.mask), 0, 1)[0][0]] == post, text
+        assert view.ids[top(matches.scores, np.flatnonzero(matches.mask), 0, 1)[0][0]] == post, text
     # among morpheme matches, the post with the text as typed comes first
     matches = evaluate(squery.build(squery.parse('"한미 동맹"')), searcher, view.lengths, view.live_mask)
-    best = searcher.stored_fields(top(matches, np.flatnonzero(matches.mask), 0, 1)[0][0])
+    best = searcher.stored_fields(top(matches.scores, np.flatnonzero(matches.mask), 0, 1)[0][0])
     assert "한미 동맹" in " ".join((best["title"], best.get("summary", ""), best.get("body", "")))
 
 

@@ -96,3 +96,20 @@ def test_the_cli_takes_the_files_and_reports_bad_lines(tmp_path: Path) -> None:
     assert f"{synonyms}:2: a synonym group needs two words" in result.output
     missing = CliRunner().invoke(cli, ["index", str(posts), "--index", str(tmp_path / "ix"), "--user-dict", "nope.txt"])
     assert missing.exit_code == 2 and "nope.txt" in missing.output
+
+
+def test_a_running_service_analyses_queries_with_a_dictionary_added_after_it_started(tmp_path: Path) -> None:
+    """The service searched before the rebuild, with 하니 read as the verb 하; after a rebuild
+    in the same process with 하니 in the user dictionary, its queries use the new dictionary:
+    nothing analysed with the old words is remembered."""
+    posts = copy_posts(tmp_path, POSTS)
+    (posts / "2024-10-15-idol-audit.md").write_text(IDOL_POST, encoding="utf-8")
+    (posts / "2024-10-16-exercise.md").write_text("---\ntitle: 생활 체육\n---\n주민들이 아침마다 운동을 한다.\n", encoding="utf-8")
+    build_index(posts, tmp_path / "ix")
+    service = SearchService(tmp_path / "ix")
+    assert total(service, "하니") == 2  # 하니 read as the verb 하 (do): the idol and 운동을 한다
+
+    user_dict = tmp_path / "words.txt"
+    user_dict.write_text("하니 NNP\n", encoding="utf-8")
+    assert build_index(posts, tmp_path / "ix", user_dict=user_dict).full
+    assert total(service, "하니") == 1  # the name only

@@ -1,0 +1,309 @@
+"""One search, top to bottom: parse → analyse → match → score → correct → facet → fold and
+page → snippet.
+
+:func:`search` is the whole path a query takes; each stage is a short function below it, in
+the order they run, over one :class:`Snapshot` of the index (a searcher, its per-document
+:class:`~sokbo.search.view.IndexView`, the site's vocabulary and the index's lexicon).
+:class:`~sokbo.search.service.SearchService` only keeps the snapshot up to date and calls
+:func:`search`. Where each stage's rules live:
+
+* parse: :mod:`~sokbo.search.query` (the query language), :mod:`~sokbo.search.correction`
+  (초성 expansion, did-you-mean);
+* analyse and match: :mod:`~sokbo.search.query` (Korean analysis of each word into a Whoosh
+  query), :mod:`~sokbo.search.matching` (posting lists as arrays, BM25F);
+* score: :mod:`~sokbo.search.scoring` (the one scoring model);
+* facet: :mod:`~sokbo.search.facets`; fold: :mod:`~sokbo.search.dedup`;
+  snippet: :mod:`~sokbo.search.snippets`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from . import correction, scoring
+from . import query as squery
+from .facets import FACETS
+from .lexicon import Lexicon
+from .matching import Matches, evaluate, evaluate_each, positions, top
+from .query import ParsedQuery, Term
+from .request import SearchRequest
+from .response import Hit, SearchResponse, Similar
+from .analysis import Analyzer, written_words
+from .schema import MORPHEME_FIELDS, TITLE_FIELDS
+from .snippets import highlight, snippet
+from .view import IndexView
+from .vocabulary import Vocabulary
+
+SLACK = 1 / 3
+"""Of a query's content words, a post may lack this share (rounded down) and still match:
+none of two, one of three to five, two of six to eight. Posts with every word rank first
+(:data:`.scoring.COVERAGE`); a word the post says another way, or a question's words that its
+answer does not repeat, no longer hide it."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one search reads: a searcher of the live generation and what derives from it."""
+
+    searcher: Any
+    view: IndexView
+    vocabulary: Vocabulary
+    analyzer: Analyzer
+    """Kiwi with the generation's user words, and the query analyses it remembers."""
+    lexicon: Callable[[], Lexicon]
+
+
+@dataclass
+class Found:
+    """The posts a query matches (``mask``, over docnums) and the evidence to score them."""
+
+    mask: np.ndarray
+    clauses: list[Matches]
+    """Each searchable clause's matches and BM25F scores, in query order."""
+    kept: list[int]
+    """Which clauses of the parsed query those are (a clause with nothing searchable has none)."""
+    weak: list[bool]
+    partial: bool
+    """No post has every content word: these are the best partial matches."""
+
+
+def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
+    """Run one search: the page of hits, its total, the facets and any correction."""
+    started = time.perf_counter()
+    parsed, expanded, boosts = parse(request.q, snap)
+    found = match(parsed, boosts, snap)
+    scores = score(parsed, boosts, found, snap) if found is not None and request.sort == "relevance" else None
+    suggestion = correction.did_you_mean(request.q, snap.lexicon(), correction.post_counter(snap.searcher, snap.view)) if not parsed.empty else None
+    if suggestion and request.correct and (found is None or not found.mask.any() or found.partial):
+        fixed = search(replace(request, q=suggestion, correct=False), snap)
+        if fixed.total and (found is None or not found.mask.any() or not fixed.partial):  # the correction does better
+            again = replace(fixed.request, q=request.q, correct=True)
+            return replace(fixed, request=again, took_ms=_since(started), suggestion=suggestion, corrected=True)
+    matched = snap.view.live if found is None else frozenset(np.flatnonzero(found.mask).tolist())
+    final, facets = facet(matched, request, snap.view)
+    if request.sort == "relevance" and (scores is None or not scores[list(final)].any()):
+        request = replace(request, sort="newest")  # nothing to rank by (no words, or only -words)
+    page, total = fold_and_page(final, scores, request, snap.view)
+    terms = squery.highlight_terms(parsed, snap.vocabulary, snap.analyzer)
+    hits = [_hit(snap.searcher, docnum, s, terms, similar) for docnum, s, similar in page]
+    partial = found is not None and found.partial and bool(found.mask.any())
+    return SearchResponse(request, total, hits, facets, _since(started), partial, suggestion, expanded=expanded)
+
+
+# -- parse ----------------------------------------------------------------------------
+
+
+def parse(q: str, snap: Snapshot) -> tuple[ParsedQuery, list[str], dict[Term, float]]:
+    """The reader's query parsed, with 초성 words expanded to the index's words they stand for
+    (and how likely each is meant, as a boost)."""
+    parsed = squery.parse(q)
+    if parsed.empty:
+        return parsed, [], {}
+    return correction.expand_initials(q, parsed, snap.lexicon())
+
+
+# -- analyse and match ----------------------------------------------------------------
+
+
+def match(parsed: ParsedQuery, boosts: dict[Term, float], snap: Snapshot) -> Found | None:
+    """The posts that have enough of the query's content words (all but :data:`SLACK` of
+    them; any one when none has that many), less the excluded ones. None when the query has
+    no words to match (every live post, less the excluded, matches)."""
+    known, analyzer, view = _index_term_check(snap.searcher), snap.analyzer, snap.view
+    queries = squery.clause_queries(parsed, snap.vocabulary, boosts=boosts, known=known, analyzer=analyzer)
+    excluded = squery.excluded_query(parsed, snap.vocabulary, known, analyzer)
+    if not parsed.clauses:
+        q = None if excluded is None else squery.build(parsed, snap.vocabulary, known=known, analyzer=analyzer)
+        return None if q is None else Found(evaluate(q, snap.searcher, view.lengths, view.live_mask).mask, [], [], [], False)
+    kept = [i for i, q in enumerate(queries) if q is not None]
+    if not kept:  # typed words, none of them searchable
+        return Found(np.zeros(len(view.live_mask), dtype=bool), [], [], [], False)
+    clauses = evaluate_each([queries[i] for i in kept] + ([excluded] if excluded is not None else []), snap.searcher, view.lengths, view.live_mask)
+    allowed = ~clauses.pop().mask if excluded is not None else view.live_mask
+    weak = [squery.is_weak(parsed.clauses[i], analyzer) for i in kept]
+    strong = [c.mask for c, w in zip(clauses, weak) if not w] or [c.mask for c in clauses]
+    count = np.sum(strong, axis=0) * allowed
+    need = len(strong) - math.floor(len(strong) * SLACK)
+    mask = count >= need
+    if not mask.any():
+        mask = count >= 1
+    return Found(mask, clauses, kept, weak, partial=not (count == len(strong)).any())
+
+
+def _index_term_check(searcher: Any) -> Callable[[str], bool]:
+    """Whether the index has a word as a term of a morpheme field (see :func:`.query.whole_word`)."""
+
+    def known(word: str) -> bool:
+        return any(searcher.doc_frequency(f, word) for f in MORPHEME_FIELDS)
+
+    return known
+
+
+# -- score ----------------------------------------------------------------------------
+
+
+def score(parsed: ParsedQuery, boosts: dict[Term, float], found: Found, snap: Snapshot) -> np.ndarray | None:
+    """Each matching post's score (:func:`.scoring.score`), None when the query has no words."""
+    if not found.clauses or not found.mask.any():
+        return None
+    view, mask, analyzer = snap.view, found.mask, snap.analyzer
+    clauses = [parsed.clauses[i] for i in found.kept]
+    known = _index_term_check(snap.searcher)
+    titled = squery.clause_queries(ParsedQuery(clauses), snap.vocabulary, boosts=boosts, fields=TITLE_FIELDS, known=known, analyzer=analyzer)
+    in_title = iter(evaluate_each([q for q in titled if q is not None], snap.searcher, view.lengths, mask))
+    typed = [[written_words(t.text) for t in c if not (t.in_title or t in boosts)] for c in clauses]  # as the reader typed them
+    inflected = [squery.is_inflected(c, analyzer) for c in clauses]
+    phrases = [c.first & mask for c in found.clauses if c.first is not None]
+    grams = squery.any_bigram_query(clauses)
+    evidence = scoring.Evidence(
+        matched=np.array([c.mask & mask for c in found.clauses]),
+        in_title=np.array([next(in_title).mask if q is not None else np.zeros_like(mask) for q in titled]),
+        typed=np.array([view.words.mask_with_any(alternatives) & mask for alternatives in typed]),
+        inflected=inflected,
+        weak=found.weak,
+        bm25=sum(c.scores * (scoring.WEAK if w else 1.0) for c, w in zip(found.clauses, found.weak)),
+        grams=np.zeros(len(mask)) if grams is None else evaluate(grams, snap.searcher, view.lengths, mask).scores,
+        typed_tf=tuple(view.words.saturation(words, scoring.TYPED_FIELDS) for words in _typed_by_kind(typed, inflected)),
+        phrase=np.logical_or.reduce(phrases) if phrases else None,
+        recency=view.recency,
+        near=_proximity([squery.index_terms(c, analyzer) for c, w in zip(clauses, found.weak) if not w], snap.searcher),
+    )
+    return scoring.score(evidence, mask)
+
+
+def _typed_by_kind(typed: list[list[list[str]]], inflected: list[bool]) -> tuple[list[str], list[str]]:
+    """The words as typed of the clauses typed inflected, and those of the clauses typed bare."""
+    kinds: tuple[list[str], list[str]] = ([], [])
+    for alternatives, kind in zip(typed, inflected):
+        kinds[0 if kind else 1].extend(w for words in alternatives for w in words)
+    return kinds
+
+
+def _proximity(terms: list[list[str]], searcher: Any) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """How near each other the query's content words (``terms``: each one's index terms) stand
+    in the bodies of the best posts so far (:func:`.scoring.proximity`), for two or more."""
+    if len(terms) < 2:
+        return None
+
+    def near(scores: np.ndarray, among: np.ndarray) -> np.ndarray:
+        best = top(scores, np.flatnonzero(among), 0, scoring.PROXIMITY_DEPTH)
+        docs = sorted(d for d, _ in best)
+        where = [positions(searcher, "body", t, docs) for t in terms]
+        out = np.zeros(len(scores))
+        for d in docs:
+            out[d] = scoring.proximity([w.get(d, ()) for w in where], len(terms))
+        return out
+
+    return near
+
+
+# -- facet ----------------------------------------------------------------------------
+
+
+def facet(matched: frozenset[int], request: SearchRequest, view: IndexView) -> tuple[frozenset[int], dict[str, Any]]:
+    """The posts every filter allows, and each facet's counts with the *other* filters applied."""
+    allowed = {f.name: f.allowed(view, request) for f in FACETS}
+    final = _intersect(matched, allowed.values())
+    counts = {f.name: f.counts(view, _intersect(matched, (a for n, a in allowed.items() if n != f.name))) for f in FACETS}
+    return final, counts
+
+
+def _intersect(base: frozenset[int], filters: Iterable[frozenset[int] | None]) -> frozenset[int]:
+    result = base
+    for f in filters:
+        if f is not None:
+            result = result & f
+    return result
+
+
+# -- fold and page --------------------------------------------------------------------
+
+
+def fold_and_page(
+    final: frozenset[int], scores: np.ndarray | None, request: SearchRequest, view: IndexView
+) -> tuple[list[tuple[int, float | None, list[int]]], int]:
+    """The requested page as ``(docnum, score, folded near-duplicates)``, and the total.
+
+    Near-duplicates fold under the first of them shown: the page then starts later in the
+    order, by at most the number of posts folded away."""
+    start = (request.page - 1) * request.per_page
+    stop = start + request.per_page
+    copies = final & view.duplicates
+    folded_away = len(copies) - len({view.cluster[d] for d in copies})
+    first = 0 if copies else start
+    ordered: list[tuple[int, float | None]]
+    if request.sort == "relevance" and scores is not None:
+        ranked = np.fromiter(final, dtype=int, count=len(final))
+        ordered = [(d, round(s, 4)) for d, s in top(scores, ranked, first, stop + folded_away)]
+    else:
+        by_date = sorted(final, key=view.rank.__getitem__, reverse=request.sort != "oldest")
+        ordered = [(d, None) for d in by_date[first : stop + folded_away]]
+    results = _fold(ordered, copies, view) if copies else [(d, s, []) for d, s in ordered]
+    return results[start - first : stop - first], len(final) - folded_away
+
+
+def _fold(
+    ordered: list[tuple[int, float | None]], copies: frozenset[int], view: IndexView
+) -> list[tuple[int, float | None, list[int]]]:
+    """``(docnum, score, folded docnums)`` per result: each near-duplicate cluster appears once,
+    at its first member in ``ordered``, carrying every other member in ``copies`` (the
+    matching posts that have a near-duplicate), in the order shown, then by docnum."""
+    position = {d: i for i, (d, _score) in enumerate(ordered)}
+    results: list[tuple[int, float | None, list[int]]] = []
+    seen: set[int] = set()
+    for d, s in ordered:
+        if d not in copies:
+            results.append((d, s, []))
+            continue
+        cluster = view.cluster[d]
+        if cluster in seen:
+            continue
+        seen.add(cluster)
+        others = [m for m in copies if m != d and view.cluster[m] == cluster]
+        results.append((d, s, sorted(others, key=lambda m: (position.get(m, len(position)), m))))
+    return results
+
+
+# -- snippet --------------------------------------------------------------------------
+
+
+def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], similar: list[int]) -> Hit:
+    """One result: its stored fields, the title and a passage with the query's words marked."""
+    stored = searcher.stored_fields(docnum)
+    body, summary = stored.get("body", ""), stored.get("summary", "")
+    source = body
+    if terms and summary and not _contains_any(body, terms) and _contains_any(summary, terms):
+        source = summary
+    elif not body:
+        source = summary
+    return Hit(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        url=stored.get("url", ""),
+        date=stored.get("date", ""),
+        categories=[c for c in stored.get("categories", "").split(",") if c],
+        snippet=snippet(source, terms),
+        score=score,
+        title_html=highlight(stored.get("title", ""), terms),
+        image=stored.get("image", ""),
+        similar=[_similar(searcher.stored_fields(d)) for d in similar],
+    )
+
+
+def _similar(stored: dict[str, Any]) -> Similar:
+    return Similar(stored["id"], stored.get("title", ""), stored.get("url", ""), stored.get("date", ""))
+
+
+def _contains_any(text: str, terms: list[str]) -> bool:
+    lowered = text.lower()
+    return any(t in lowered for t in terms)
+
+
+def _since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

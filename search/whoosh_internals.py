@@ -1,0 +1,107 @@
+"""Whoosh 2.7.4's private internals that sokbo uses, in one module that checks the version.
+
+sokbo reads posting lists a block at a time (:mod:`~sokbo.search.matching`), publishes the
+segments its worker processes wrote in one commit (:mod:`~sokbo.search.writer`), reads a
+field's terms straight from the terms file (:mod:`~sokbo.search.lexicon`) and takes BM25F's
+per-field length normalisation (:mod:`~sokbo.search.matching`). None of that is Whoosh's
+public API, so every private name is touched here and nowhere else, and importing sokbo with
+any other Whoosh fails at once with a message, instead of misreading an index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import whoosh
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+
+PINNED = (2, 7, 4)
+"""The one Whoosh release whose internals this module knows (pyproject.toml pins it)."""
+
+if tuple(whoosh.__version__) != PINNED:
+    raise ImportError(
+        f"sokbo needs Whoosh {'.'.join(map(str, PINNED))} exactly (it reads Whoosh's internals: "
+        f"search/whoosh_internals.py), but Whoosh {whoosh.versionstring()} is installed: "
+        f"pip install 'Whoosh=={'.'.join(map(str, PINNED))}'"
+    )
+
+
+# -- posting lists (matching) ---------------------------------------------------------
+
+
+def block_matcher(matcher: Any) -> Any | None:
+    """The matcher of a posting list stored in blocks, deletions unwrapped (the caller masks
+    deleted documents itself); None for anything else (a short list stored inline)."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher if type(matcher) is W3LeafMatcher else None
+
+
+def blocks(matcher: Any) -> Iterator[Any]:
+    """``matcher`` (from :func:`block_matcher`) moved to each of its blocks in turn; read each
+    one's last docnum with :func:`block_max_id` and its postings with :func:`block_data`."""
+    while True:
+        yield matcher
+        if matcher._lastblock:
+            return
+        matcher._next_block()
+
+
+def block_max_id(matcher: Any) -> int:
+    """The last docnum of the block ``matcher`` is at (known without decoding the block)."""
+    return matcher._maxid
+
+
+def block_data(matcher: Any) -> tuple[Any, Any, Any]:
+    """``(docnum deltas, weights, values)`` of the block ``matcher`` is at, decoded once.
+    Weights are None (all 1), one float for all, or one per posting."""
+    if matcher._data is None:
+        matcher._read_data()
+    return matcher._data
+
+
+def unwrap_deletions(matcher: Any) -> Any:
+    """A posting list's matcher without the filter that skips deleted documents."""
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def field_b(weighting: Any, field: str) -> float:
+    """BM25F's length normalisation ``B`` for ``field`` (its per-field value, else the default)."""
+    return weighting._field_B.get(field, weighting.B)
+
+
+# -- segments (writer) ----------------------------------------------------------------
+
+
+def finalize_segment(writer: Any) -> Any:
+    """Write a worker's segment files without committing them; the segment, to publish."""
+    return writer._finalize_segment()
+
+
+def discard_segment(writer: Any) -> None:
+    """Close a writer's own (empty) segment without writing it."""
+    writer._close_segment()
+
+
+def publish_segments(writer: Any, segments: list[Any]) -> None:
+    """Commit the index's current segments (merged as Whoosh's policy says) plus ``segments``
+    in one table-of-contents write, then release the writer's lock."""
+    kept = writer._merge_segments(None, False, False)
+    writer._close_segment()
+    writer._commit_toc(kept + segments)
+
+
+def release(writer: Any) -> None:
+    """Finish a writer whose table of contents was written: release its lock."""
+    writer._finish()
+
+
+# -- terms (lexicon) ------------------------------------------------------------------
+
+
+def term_table(leaf: Any, field: str) -> tuple[Any, int]:
+    """A segment's terms table (a hash file of every field's terms in order) and the number
+    by which ``field``'s terms are keyed in it; KeyError when the segment has no such field."""
+    return leaf._terms._tindex, leaf._terms._fieldmap[field]
