@@ -291,6 +291,30 @@ def test_initials_complete(client) -> None:
     assert terms[0] == "국민의힘"
 
 
+def _terms(client: Any, q: str) -> list[str]:
+    return [s["text"] for s in suggest(client, q=q)["suggestions"] if s["kind"] == "term"]
+
+
+@pytest.mark.parametrize("typed", ["대통", "대ㅌ", "대토", "대통ㄹ"])
+def test_a_word_of_one_post_completes(client, service, typed: str) -> None:
+    """대통령 is in one sample post's body and no title: still the index's word."""
+    assert service.lexicon().frequency("대통령") == 1 and "대통령" not in service.lexicon().title_df
+    assert _terms(client, typed)[0] == "대통령"
+
+
+@pytest.mark.parametrize("typed", ["Sam", "sam", "SAMS"])
+def test_a_latin_prefix_completes_as_the_posts_print_the_word(client, typed: str) -> None:
+    """One sample post says 삼성전자(Samsung Electronics) in its body."""
+    assert _terms(client, typed)[0] == "Samsung"
+    assert _terms(client, "삼성 Sam") == ["삼성 Samsung"]
+
+
+def test_a_prefix_with_a_slip_completes_as_meant(client) -> None:
+    terms = _terms(client, "국밍")
+    assert {"국민", "국민의힘"} <= set(terms)
+    assert "국민의힘" in _terms(client, "국밍의")
+
+
 def test_titles_come_after_terms_with_their_link(client, service) -> None:
     suggestions = suggest(client, q="바읻")["suggestions"]
     assert [s["kind"] for s in suggestions] == sorted((s["kind"] for s in suggestions), key=["term", "title"].index)
