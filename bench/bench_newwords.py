@@ -14,19 +14,30 @@ It prints each word that got either, with its correction, and the two figures. A
 still be corrected: that is the relevance benchmark's ``misspelt`` set
 (``bench/relevance/run.py``, "suggestion right").
 
+``--slips`` also measures what a rule "suggest a word one slip from a very common one" would
+touch: the nouns of the analyser's dictionary that the index does not find, one slip (a
+neighbouring key or a confusable sound) from an index word in at least 1%, 5%, 10% or 20% of
+the posts, with a sample of the last to read: how many are typos, how many words.
+
     python bench/bench_newwords.py                                # builds an index of samples/_posts
     python bench/bench_newwords.py --index /work/ix-corpus        # an existing index
     python bench/bench_newwords.py --index IX --json out.json     # also write the figures
+    python bench/bench_newwords.py --index IX --slips             # and the slips of common words
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import tempfile
 from pathlib import Path
 
 from sokbo.search import SearchRequest, SearchService
+from sokbo.search.correction import count_query, post_counter
+from sokbo.search.hangul import compose, decompose, slips
+from sokbo.search.lexicon import is_dictionary_noun, is_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,6 +67,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="a sokbo index (default: build one of --posts)")
     parser.add_argument("--posts", type=Path, default=ROOT / "samples" / "_posts", help="posts to index when no --index")
     parser.add_argument("--json", type=Path, help="also write the figures and every word's outcome to this file")
+    parser.add_argument("--slips", action="store_true", help="also count the dictionary's nouns a slip from common words")
     args = parser.parse_args()
 
     index = args.index
@@ -85,6 +97,8 @@ def main() -> None:
     n = max(1, len(absent))
     print(f"corrected (searched as another word): {len(corrected)} of {len(absent)} = {len(corrected) / n:.1%}   (target 0)")
     print(f"suggestion offered:                   {len(suggested)} of {len(absent)} = {len(suggested) / n:.1%}   (target ≤ 10%)")
+    if args.slips:
+        slipped_nouns(service)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         figures = {
@@ -93,6 +107,37 @@ def main() -> None:
         }  # fmt: skip
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"written: {args.json}")
+
+
+SHARES = (0.01, 0.05, 0.1, 0.2)
+
+
+def slipped_nouns(service: SearchService) -> None:
+    """Print how many of the dictionary's nouns that the index does not find are one slip from
+    an index word (a noun, 2–4 syllables) in at least each of :data:`SHARES` of the posts."""
+    lexicon = service.lexicon()
+    searcher, view = service._searcher()  # noqa: SLF001 - the reader a search would use
+    count = post_counter(searcher, view)
+    posts = len(view.live)
+    common = [(t, n) for t, n in lexicon.df.items() if re.fullmatch("[가-힣]{2,4}", t) and n >= SHARES[0] * posts]
+    common = [(t, n) for t, n in common if not is_stem(t)]
+    variants: dict[str, tuple[str, int]] = {}  # slipped word -> the most common word it slips from
+    for word, n in common:
+        keys = decompose(word)
+        for i, key in enumerate(keys):
+            for other in slips(key):
+                slipped = compose(keys[:i] + other + keys[i + 1 :])
+                if len(slipped) == len(word) and re.fullmatch("[가-힣]+", slipped) and n > variants.get(slipped, ("", 0))[1]:
+                    variants[slipped] = (word, n)
+    absent = {w: v for w, v in variants.items() if not lexicon.frequency(w) and not count_query(w, count)}
+    nouns = {w: v for w, v in absent.items() if is_dictionary_noun(w)}
+    print(f"\n{len(common):,} index words in ≥{SHARES[0]:.0%} of the {posts:,} posts; {len(variants):,} words one slip from one,"
+          f" {len(absent):,} of them found in no post, {len(nouns):,} of those nouns of the dictionary")  # fmt: skip
+    for share in SHARES:
+        near = sorted((w, v) for w, v in nouns.items() if v[1] >= share * posts)
+        print(f"  a slip from a word in ≥{share:.0%} of the posts: {len(near):,}")
+    sample = random.Random(0).sample(near, min(30, len(near)))
+    print("  of the last, for instance: " + ", ".join(f"{w} ({word})" for w, (word, _) in sample))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from .analysis import get_kiwi
+from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS
 from .suggest import Completer, InitialsIndex, Speller
 
@@ -370,6 +371,37 @@ def is_stem(term: str) -> bool:
 
 _STEM_TAGS = frozenset({"VV", "VA", "VX"})
 
+
+@lru_cache(maxsize=65536)
+def is_dictionary_noun(word: str) -> bool:
+    """Whether the analyser's dictionary (Kiwi's, with the site's user words) has ``word`` as
+    one noun or proper noun: read alone, or followed by a particle, as one NNG or NNP that is
+    not Kiwi's guess for a string it does not know (its ``oov`` tokens: typos are guessed
+    nouns too, 푸딘 and 대통렁 among them).
+
+    A word the dictionary knows and no post has is a new word before it is a typo: a news site
+    prints new names every day (독도, 푸틴 and 이재명 are no typos of 속도, 부팅 and 인명).
+
+    Example:
+        >>> [w for w in ("독도", "푸틴", "이재명", "하이브", "계엄", "바비") if not is_dictionary_noun(w)]
+        []
+        >>> [w for w in ("푸딘", "대통렁", "바이던", "해리수", "국힘", "불찬") if is_dictionary_noun(w)]
+        []
+    """
+    if not word:
+        return False
+    kiwi = get_kiwi()
+    final = final_consonant(word[-1])
+    for particle in ("", "은" if final else "는", "을" if final else "를", "의"):
+        tokens = kiwi.tokenize(word + particle, z_coda=False)
+        if not tokens or tokens[0].form != word or tokens[0].tag not in _NOUN_TAGS or getattr(tokens[0], "oov", False):
+            continue
+        if all(t.tag.startswith("J") for t in tokens[1:]) and (particle or len(tokens) == 1):
+            return True
+    return False
+
+
+_NOUN_TAGS = frozenset({"NNG", "NNP"})
 
 
 class LexiconCache:

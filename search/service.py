@@ -437,8 +437,9 @@ class SearchService:
             typed = ranking.as_typed(parsed, view.words, matches.mask)
             ranking.adjust(matches, in_title, typed, view.recency)
         matched = view.live if matches is None else frozenset(matches.docnums())
-        suggestion = correction.did_you_mean(request.q, lexicon, correction.post_counter(searcher, view)) if lexicon else None
-        if suggestion and request.correct and (not matched or partial):  # no post has every word typed
+        fix = correction.correct(request.q, lexicon, correction.post_counter(searcher, view), vocabulary) if lexicon else None
+        suggestion = fix.text if fix else None
+        if fix and fix.searchable and request.correct and (not matched or partial):  # no post has every word typed
             fixed = self.search(replace(request, q=suggestion, correct=False))
             if fixed.total and (not matched or not fixed.partial):  # the correction does better: show it
                 took = round((time.perf_counter() - started) * 1000, 2)
