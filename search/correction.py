@@ -1,8 +1,11 @@
 """Did-you-mean and 초성 expansion: a reader's query, corrected or expanded from the index's words.
 
-* :func:`did_you_mean` finds each word of the query that the index does not know (or knows
-  far less than a word a typo or two away from it) and returns the query with those words
-  replaced: 바이던의 발언 → 바이든의 발언. Phrases, excluded words and 초성 are left as typed.
+* :func:`correct` (and :func:`did_you_mean`, its text) finds each word of the query that the
+  index does not know (or knows far less than a word a typo or two away from it) and returns
+  the query with those words replaced: 바이던의 발언 → 바이든의 발언; and whether that may be
+  searched instead of the query, or only offered. Phrases, excluded words, 초성 and the site's
+  synonyms and user words are left as typed, and a word the analyser's dictionary knows is a
+  new word, not a typo (독도 is not 속도).
 * :func:`expand_initials` turns a word typed in 초성 (ㄱㅈㅇ) into the alternatives the index
   has for it (김정은, 국정원, ...), each boosted by how prominent it is, so a name of many
   headlines ranks above a word of a few bodies.
@@ -16,13 +19,15 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .analysis import normalize
 from .hangul import SLIP_COST, is_initials_query
-from .lexicon import Lexicon
+from .lexicon import TITLE_WEIGHT, Lexicon, is_dictionary_noun
 from .query import _TOKEN, ParsedQuery, Term, analyse, build, parse
-from .schema import GRAM_FIELDS
+from .schema import GRAM_FIELDS, TITLE_FIELDS
+from .vocabulary import Vocabulary
 
 RATIO = 20
 """A correction must be in this many times more posts than the word as typed (and in one at
@@ -64,33 +69,131 @@ Counter = Callable[[Any], int]
 """The number of live posts a Whoosh query matches (:func:`post_counter`)."""
 
 
-def did_you_mean(q: str, lexicon: Lexicon, count: Counter) -> str | None:
-    """``q`` with its misspelt words corrected, or None when no word needs it.
+@dataclass(frozen=True)
+class Correction:
+    """What :func:`correct` makes of a query."""
+
+    text: str
+    """The query with its misspelt words corrected: what "이것을 찾으셨나요?" offers."""
+    searchable: bool
+    """Whether it may be searched instead of the query when the query finds nothing: only
+    when every word it corrects is a string the analyser's dictionary does not know (바이던,
+    해리수; 바비 for 마비 may be what the reader meant) and is one slip from its correction (a
+    neighbouring key or a confusable sound, :data:`.hangul.SLIP_COST`) or a correction in
+    :data:`RATIO` posts at least: a name the dictionary does not know yet is as likely as a
+    typo of two slips or of another key of a word the index has in a post or two."""
+
+
+@dataclass(frozen=True)
+class _Fix:
+    """The corrections of one typed word, nearest first, and what the word is."""
+
+    candidates: list[str]
+    distance: float
+    """How far the candidates are from the typed word (:func:`.hangul.jamo_distance`)."""
+    posts: list[int]
+    """How many posts have each candidate (its document frequency)."""
+    in_dictionary: bool
+    """The typed word (or the word before its particle) is a noun of the analyser's dictionary."""
+
+
+def did_you_mean(q: str, lexicon: Lexicon, count: Counter, vocabulary: Vocabulary | None = None) -> str | None:
+    """``q`` with its misspelt words corrected (:attr:`Correction.text`), or None when no word needs it."""
+    found = correct(q, lexicon, count, vocabulary)
+    return found.text if found else None
+
+
+def correct(q: str, lexicon: Lexicon, count: Counter, vocabulary: Vocabulary | None = None) -> Correction | None:
+    """``q`` with its misspelt words corrected, and whether that may be searched instead of
+    ``q``; None when no word needs it.
+
+    A word is corrected when the index does not know it, or knows it far less than a word a
+    typo or two from it (:func:`word_corrections`). A word of the site's synonyms or user
+    dictionary (``vocabulary``) never is: 국힘 finds 국민의힘's posts. Then:
+
+    * A noun of the analyser's dictionary (:func:`.lexicon.is_dictionary_noun`) that the index
+      does not know is a new word before it is a typo (독도, 푸틴, 이재명 on a site that never
+      printed them): it is only corrected when one headline has the correction and every other
+      word of the query (보안 바비 → 보안 마비, as a title says), and then only offered.
+      Not even a word a slip from a very common one: of the dictionary's nouns that the 5,996
+      posts of the shared corpus lack, 1,433 are one slip from a word in 1% of them, and even
+      of the 73 a slip from a word in 20% of them, some 4 in 10 are words, not typos
+      (``bench/bench_newwords.py --slips``).
+    * A string the dictionary does not know (바이던, 해리수, 푸딘) is a typo; but when it is more
+      than a slip from its correction and that is in fewer than :data:`RATIO` posts (a foreign
+      name the dictionary lacks may well be two slips from some rare word of the index), the
+      correction is only offered, and in a query of several words, only when it finds posts
+      with all of them.
+
+    The result is searchable (:attr:`Correction.searchable`) when every word it corrects is a
+    string the dictionary does not know, one slip from its correction or corrected to a word
+    of :data:`RATIO` posts or more.
 
     When a word has several corrections equally near, the one that finds the most posts
-    together with the query's other words wins (아늘 학대 → 아들 학대, not 아늑 학대).
+    together with the query's other words wins (아늘 학대 → 아들 학대, not 아늑 학대), a post
+    whose title has them all counting :data:`.lexicon.TITLE_WEIGHT` times (the words of a
+    remembered headline: 파리올림픽 다라 → 파리올림픽 따라, as a title says, not 다리).
 
     Example (with a lexicon where 바이든 is in 171 posts and 바이던 in none):
-        >>> did_you_mean('바이던의 "바이던" 발언 -바이던', lexicon, count)   # doctest: +SKIP
-        '바이든의 "바이던" 발언 -바이던'
+        >>> correct('바이던의 "바이던" 발언 -바이던', lexicon, count)   # doctest: +SKIP
+        Correction(text='바이든의 "바이던" 발언 -바이던', searchable=True)
     """
     text = normalize(q)
     if text.count('"') % 2:  # as query.parse reads it
         text = text.replace('"', " ")
     words = [m for m in _TOKEN.finditer(text) if m.group(3) is not None]
     typed = [m for m in words if m.group(3) != "OR" and not m.group(3).startswith("-") and not is_initials_query(m.group(3))]
+    protected = _protected(vocabulary)
     fixes: dict[int, str] = {}  # where a word starts in text -> its correction
+    new_words: set[int] = set()  # ... of those, the words the dictionary knows
+    unsure: set[int] = set()  # ... and those more than a slip from a correction in few posts
     deadline = time.perf_counter() + BUDGET_SECONDS
     for n, m in enumerate(typed):
         if n >= MAX_WORDS or time.perf_counter() > deadline:
             break
-        candidates = word_corrections(m.group(3), lexicon, count)
-        if len(candidates) > 1 and len(typed) > 1:
-            found = [count_query(_replace(text, {**fixes, m.start(3): c}, words), count) for c in candidates]
-            candidates = [candidates[found.index(max(found))]]  # the most posts; a tie: the speller's order
-        if candidates:
-            fixes[m.start(3)] = candidates[0]
-    return _replace(text, fixes, words) if fixes else None
+        fix = _word_fix(m.group(3), lexicon, count, protected)
+        if fix is None:
+            continue
+        best = 0
+        if len(fix.candidates) > 1 and len(typed) > 1:
+            found = [_weigh(_replace(text, {**fixes, m.start(3): c}, words), count) for c in fix.candidates]
+            best = found.index(max(found))  # the most posts; a tie: the speller's order
+        fixes[m.start(3)] = fix.candidates[best]
+        if fix.in_dictionary:
+            new_words.add(m.start(3))
+        if fix.distance > SLIP_COST and fix.posts[best] < RATIO:
+            unsure.add(m.start(3))
+    others = {k: v for k, v in fixes.items() if k not in new_words}
+    for start in new_words:  # a new word, unless a headline says the correction with the other words
+        if len(typed) < 2 or not _in_a_title(_replace(text, {**others, start: fixes[start]}, words), count):
+            del fixes[start]
+    for start in sorted(unsure - new_words) if len(typed) > 1 else ():
+        if not count_query(_replace(text, fixes, words), count):  # it does not go with the other words
+            del fixes[start]
+    if not fixes:
+        return None
+    return Correction(_replace(text, fixes, words), searchable=not (new_words | unsure) & fixes.keys())
+
+
+def _protected(vocabulary: Vocabulary | None) -> frozenset[str]:
+    """The words of the site's synonym groups and user dictionary, lower-cased: never corrected
+    (국힘 finds the posts of 국민의힘: it is no typo of 국한)."""
+    if vocabulary is None:
+        return frozenset()
+    words = [w for group in vocabulary.synonyms for w in group] + [w for w, *_ in vocabulary.user_words]
+    return frozenset(normalize(w).lower() for w in words)
+
+
+def _weigh(text: str, count: Counter) -> int:
+    """How well the query ``text`` goes together: the posts with every word, those whose title
+    has every word counting :data:`TITLE_WEIGHT` times (the words of a remembered headline)."""
+    return count_query(text, count) + TITLE_WEIGHT * _in_a_title(text, count)
+
+
+def _in_a_title(text: str, count: Counter) -> int:
+    """The number of posts whose title has every word of the query ``text``."""
+    q = build(parse(text), fields=TITLE_FIELDS)
+    return count(q) if q is not None else 0
 
 
 def _replace(text: str, fixes: dict[int, str], words: list[re.Match[str]]) -> str:
@@ -112,7 +215,15 @@ def count_query(text: str, count: Counter) -> int:
 
 def word_corrections(word: str, lexicon: Lexicon, count: Counter) -> list[str]:
     """The corrections of one typed word, the nearest only, best first, each with the word's
-    punctuation and particle kept; none for a word the index knows.
+    punctuation and particle kept; none for a word the index knows (see :func:`_word_fix`)."""
+    fix = _word_fix(word, lexicon, count)
+    return fix.candidates if fix else []
+
+
+def _word_fix(word: str, lexicon: Lexicon, count: Counter, protected: frozenset[str] = frozenset()) -> _Fix | None:
+    """The corrections of one typed word, the nearest only, best first, each with the word's
+    punctuation and particle kept, and whether the word is a noun of the analyser's dictionary
+    (:func:`.lexicon.is_dictionary_noun`); None for a word the index knows, or ``protected``.
 
     A word the analyser does not take whole may be a name and its particle (푸딘의, 바이던의:
     Kiwi reads the latter as 바이 + endings), so the word before a particle is also tried.
@@ -121,26 +232,31 @@ def word_corrections(word: str, lexicon: Lexicon, count: Counter) -> list[str]:
     """
     lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
     if len(core) > MAX_WORD_LENGTH or not _HANGUL.search(core) or any(ch.isdigit() for ch in core):
-        return []
+        return None
+    if core.lower() in protected:
+        return None
     a = analyse(Term(core))
     cores = [(core, "")]
     if core.lower() not in a.morphemes and core.lower() not in a.compounds:
         cores += [(core[: -len(p)], p) for p in PARTICLES if core.endswith(p) and len(core) - len(p) >= 2]
     for stem, particle in cores:
+        if stem.lower() in protected:
+            return None
         known = _known(stem, lexicon, count)
         if known > MAX_KNOWN:
             if particle or len(cores) == 1:
-                return []  # a word the index knows well (and its particle: 우크라이나가)
+                return None  # a word the index knows well (and its particle: 우크라이나가)
             continue  # the whole word: what the index knows may be a piece of it (바이 of 바이던의)
         found = [
-            (distance, f"{lead}{candidate}{particle}{trail}")
+            (distance, f"{lead}{candidate}{particle}{trail}", df)
             for candidate, distance, df in lexicon.corrections(stem)
             if df >= RATIO * known + 1 and (not known or distance <= SLIP_COST)
         ]
         if found:
-            nearest = min(distance for distance, _ in found)
-            return [c for distance, c in found if distance == nearest][:CANDIDATES]
-    return []
+            nearest = min(distance for distance, _, _ in found)
+            near = [(c, df) for distance, c, df in found if distance == nearest][:CANDIDATES]
+            return _Fix([c for c, _ in near], nearest, [df for _, df in near], is_dictionary_noun(stem))
+    return None
 
 
 def _known(word: str, lexicon: Lexicon, count: Counter) -> int:

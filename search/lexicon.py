@@ -2,15 +2,16 @@
 
 A :class:`Lexicon` is read from one index generation's reader: every term of the morpheme
 fields (``title``, ``summary``, ``body``) with its document frequency, and (when first
-wanted) the title and URL of every live post. From them it builds the structures of
-:mod:`~sokbo.search.suggest`, each on first use:
+wanted) the title, URL and Latin words as printed of every live post. From them it builds the
+structures of :mod:`~sokbo.search.suggest`, each on first use:
 
 * a :class:`~sokbo.search.suggest.Speller` over the Hangul words, weighted by document
   frequency;
-* a :class:`~sokbo.search.suggest.Completer` of terms and an
-  :class:`~sokbo.search.suggest.InitialsIndex` over the same terms, both weighted so that a
-  word of the headlines (names, events) comes before a word only the bodies use: every post
-  whose title has the word counts :data:`TITLE_WEIGHT` times;
+* a :class:`~sokbo.search.suggest.Completer` of terms (every Hangul word, and the Latin words
+  as the posts print them: Samsung) and an :class:`~sokbo.search.suggest.InitialsIndex` over
+  the Hangul words of two posts or a title, both weighted so that a word of the headlines
+  (names, events) comes before a word only the bodies use: every post whose title has the word
+  counts :data:`TITLE_WEIGHT` times;
 * a :class:`~sokbo.search.suggest.Completer` of titles, the newest first, and an
   :class:`~sokbo.search.suggest.InitialsIndex` of the titles' words as printed.
 
@@ -32,19 +33,24 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from .analysis import get_kiwi
+from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS
 from .suggest import Completer, InitialsIndex, Speller
 
 TITLE_WEIGHT = 100
 """How many body mentions one title is worth when ranking completions and 초성 expansions."""
 MIN_TERM_DF = 2
-"""A word no title has must be in this many posts to be offered as a completion."""
+"""A word no title has must be in this many posts to be searched for a 초성 query word (a
+completion needs no such floor: it only comes after heavier ones)."""
 
 _WORD = re.compile("[가-힣]{2,}")
 """The words the structures hold: Hangul only (not 3조원, #트럼프 or k팝: a typo of 5조원 is not
 3조원, and a completion is shown as the reader would type it), two syllables or more."""
 _TITLE_WORD = re.compile("[가-힣]{2,8}")
 """A headline's word as printed, particles and endings included (한동훈과, 궁금하다)."""
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]+(?![A-Za-z0-9])")
+"""A Latin word as printed (Samsung, HBM3E, AI): the index keeps it lower-cased and stemmed
+(electronics as electron), which is no word to offer a reader who types ``Elec``."""
 _LENGTHS = struct.Struct("!ii")  # Whoosh's ordered hash file: key length, value length
 _DOC_FREQ = struct.Struct("!I")  # W3TermInfo: flags (B), weight (f), doc frequency (I), ...
 _DOC_FREQ_OFFSET = 5
@@ -65,8 +71,9 @@ class Completion:
         return {"text": self.text, "kind": self.kind, "url": self.url, "id": self.id}
 
 
-Post = tuple[str, str, str, int]
-"""``(title, url, id, recency)`` of a live post; recency grows from the oldest post to the newest."""
+Post = tuple[str, str, str, int] | tuple[str, str, str, int, tuple[str, ...]]
+"""``(title, url, id, recency[, latin])`` of a live post; recency grows from the oldest post to
+the newest; ``latin`` are the Latin words the post prints (:data:`_LATIN_WORD`), once each."""
 
 
 def _built(method: Callable[[Lexicon], T]) -> T:
@@ -114,7 +121,40 @@ class Lexicon:
 
     @_built
     def _weighted(self) -> list[tuple[str, int]]:
-        return [(t, self.weight(t)) for t in self._words if t in self.title_df or self.df[t] >= MIN_TERM_DF]
+        """Every Hangul word with its :meth:`weight`, a word of one post's body included: most
+        words of a small site are in one post each (대통령 is in one of the 55 samples), and such
+        a word only comes after every heavier word that completes the same keystrokes."""
+        return [(t, self.weight(t)) for t in self._words]
+
+    @_built
+    def _prominent(self) -> list[tuple[str, int]]:
+        """The words of :attr:`_weighted` in a title or in :data:`MIN_TERM_DF` posts at least."""
+        return [(t, w) for t, w in self._weighted if t in self.title_df or self.df[t] >= MIN_TERM_DF]
+
+    @_built
+    def _latin(self) -> list[tuple[str, int]]:
+        """The Latin words the posts print, each as most posts print it (Samsung, not samsung),
+        weighted as :meth:`weight` weighs a term: the posts printing it in any letter case, and
+        :data:`TITLE_WEIGHT` times those whose title does. Only words the index has as a term
+        (as its analyser keeps them: lower-cased and stemmed), so each finds what it says."""
+        from whoosh.lang.porter2 import stem
+
+        forms: dict[str, dict[str, int]] = {}  # lower-cased -> {as printed: posts}
+        posts: dict[str, int] = {}
+        titles: dict[str, int] = {}
+        for title, *_, latin in self._rows:
+            for lower in {w.lower() for w in _LATIN_WORD.findall(title)}:
+                titles[lower] = titles.get(lower, 0) + 1
+            for word in latin:
+                printed = forms.setdefault(word.lower(), {})
+                printed[word] = printed.get(word, 0) + 1
+            for lower in {w.lower() for w in latin}:
+                posts[lower] = posts.get(lower, 0) + 1
+        return [
+            (max(printed, key=lambda w: (printed[w], not w.islower(), w)), titles.get(lower, 0) * TITLE_WEIGHT + posts[lower])
+            for lower, printed in forms.items()
+            if lower in self.df or stem(lower) in self.df
+        ]
 
     @_built
     def speller(self) -> Speller:
@@ -134,12 +174,12 @@ class Lexicon:
     @_built
     def terms(self) -> Completer:
         """Completions of words, the most prominent (:meth:`weight`) first."""
-        return Completer(self._weighted)
+        return Completer([*self._weighted, *self._latin])
 
     @_built
     def initials(self) -> InitialsIndex:
         """초성 lookup of words, the most prominent (:meth:`weight`) first."""
-        return InitialsIndex(self._weighted)
+        return InitialsIndex(self._prominent)
 
     @_built
     def title_initials(self) -> InitialsIndex:
@@ -148,15 +188,20 @@ class Lexicon:
         return InitialsIndex((w, n * TITLE_WEIGHT) for w, n in self._title_words.items())
 
     @_built
-    def _posts(self) -> dict[str, tuple[str, str, int]]:
-        """Each title's URL, id and recency, from the newest post of that title."""
+    def _rows(self) -> list[tuple[str, str, str, int, tuple[str, ...]]]:
+        """The live posts (:data:`Post`), oldest first, each with its Latin words (maybe none)."""
         source = self._posts_source
         try:
             posts = sorted(source() if callable(source) else source, key=lambda p: p[3])
         except Exception:  # noqa: BLE001 - e.g. a replaced generation's files are gone
             logging.getLogger(__name__).warning("reading the posts' titles failed", exc_info=True)
             posts = []  # this lexicon is being replaced: no titles until the new one is ready
-        return {title: (url, post_id, recency) for title, url, post_id, recency in posts if title.strip()}
+        return [(p[0], p[1], p[2], p[3], p[4] if len(p) > 4 else ()) for p in posts]  # type: ignore[misc]
+
+    @_built
+    def _posts(self) -> dict[str, tuple[str, str, int]]:
+        """Each title's URL, id and recency, from the newest post of that title."""
+        return {title: (url, post_id, recency) for title, url, post_id, recency, _ in self._rows if title.strip()}
 
     @_built
     def titles(self) -> Completer:
@@ -176,15 +221,17 @@ class Lexicon:
 
         Terms complete the last word (the words before it are kept: 한미 동 → 한미 동맹); titles
         complete the whole prefix, at their start or at a later word. When both have enough,
-        at least half of the list is terms. Verb and adjective stems (밝히) are left out.
+        at least half of the list is terms. Verb and adjective stems (밝히) are left out. A
+        prefix with a slip (국밍) also completes as the word meant (국민의힘), after what it
+        completes as typed (:meth:`.Completer.complete`, ``slips``).
         """
         prefix = " ".join(prefix.split())
         if not prefix or limit <= 0:
             return []
         head, _, last = prefix.rpartition(" ")
         lead = f"{head} " if head else ""
-        terms = [lead + t for t, _ in self.terms.complete(last, 2 * limit) if not is_stem(t)][:limit] if last else []
-        titles = [t for t, _ in self.titles.complete(prefix, limit)]
+        terms = [lead + t for t, _ in self.terms.complete(last, 2 * limit, slips=True) if not is_stem(t)][:limit] if last else []
+        titles = [t for t, _ in self.titles.complete(prefix, limit, slips=True)]
         n_terms = min(len(terms), limit - min(len(titles), limit // 2))
         out = [Completion(t, "term") for t in terms[:n_terms]]
         for title in titles[: limit - n_terms]:
@@ -248,7 +295,7 @@ class Segments:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._terms: dict[str, dict[str, dict[bytes, int]]] = {}
-        self._posts: dict[str, list[tuple[str, str, str, str]]] = {}
+        self._posts: dict[str, list[tuple[str, str, str, str, tuple[str, ...]]]] = {}
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -261,14 +308,14 @@ class Segments:
         return self._cached(self._terms, leaf, lambda: {f: dict(_field_terms(leaf, f)) for f in MORPHEME_FIELDS})
 
     def live_posts(self, reader: Any) -> list[Post]:
-        """``(title, url, id, recency)`` of the live posts of ``reader``, oldest first."""
+        """``(title, url, id, recency, latin)`` of the live posts of ``reader``, oldest first."""
         posts = []
         for leaf, _offset in _leaves(reader):
             deleted = leaf.is_deleted if leaf.has_deletions() else None
             rows = self._cached(self._posts, leaf, lambda: _stored_posts(leaf))
             posts.extend(row for local, row in enumerate(rows) if not (deleted and deleted(local)))
         posts.sort(key=lambda p: (p[3][:10], _natural(p[2])))  # by day, then id
-        return [(title, url, post_id, n) for n, (title, url, post_id, _) in enumerate(posts)]
+        return [(title, url, post_id, n, latin) for n, (title, url, post_id, _, latin) in enumerate(posts)]
 
     def read_posts(self, open_reader: Callable[[], Any]) -> list[Post]:
         reader = open_reader()
@@ -323,6 +370,38 @@ def is_stem(term: str) -> bool:
 
 
 _STEM_TAGS = frozenset({"VV", "VA", "VX"})
+
+
+@lru_cache(maxsize=65536)
+def is_dictionary_noun(word: str) -> bool:
+    """Whether the analyser's dictionary (Kiwi's, with the site's user words) has ``word`` as
+    one noun or proper noun: read alone, or followed by a particle, as one NNG or NNP that is
+    not Kiwi's guess for a string it does not know (its ``oov`` tokens: typos are guessed
+    nouns too, 푸딘 and 대통렁 among them).
+
+    A word the dictionary knows and no post has is a new word before it is a typo: a news site
+    prints new names every day (독도, 푸틴 and 이재명 are no typos of 속도, 부팅 and 인명).
+
+    Example:
+        >>> [w for w in ("독도", "푸틴", "이재명", "하이브", "계엄", "바비") if not is_dictionary_noun(w)]
+        []
+        >>> [w for w in ("푸딘", "대통렁", "바이던", "해리수", "국힘", "불찬") if is_dictionary_noun(w)]
+        []
+    """
+    if not word:
+        return False
+    kiwi = get_kiwi()
+    final = final_consonant(word[-1])
+    for particle in ("", "은" if final else "는", "을" if final else "를", "의"):
+        tokens = kiwi.tokenize(word + particle, z_coda=False)
+        if not tokens or tokens[0].form != word or tokens[0].tag not in _NOUN_TAGS or getattr(tokens[0], "oov", False):
+            continue
+        if all(t.tag.startswith("J") for t in tokens[1:]) and (particle or len(tokens) == 1):
+            return True
+    return False
+
+
+_NOUN_TAGS = frozenset({"NNG", "NNP"})
 
 
 class LexiconCache:
@@ -404,12 +483,16 @@ def _segment_id(leaf: Any) -> str | None:
         return None
 
 
-def _stored_posts(leaf: Any) -> list[tuple[str, str, str, str]]:
-    """``(title, url, id, date)`` by segment docnum (deleted documents included)."""
+def _stored_posts(leaf: Any) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+    """``(title, url, id, date, latin)`` by segment docnum (deleted documents included);
+    ``latin``: the Latin words of the title, summary and body as printed, once each (the
+    stored document is read whole anyway)."""
     posts = []
     for docnum in range(leaf.doc_count_all()):
         stored = leaf.stored_fields(docnum)
-        posts.append((stored.get("title", ""), stored.get("url", ""), stored.get("id", ""), stored.get("date", "")))
+        text = "\n".join(stored.get(f, "") for f in MORPHEME_FIELDS)
+        latin = tuple(set(_LATIN_WORD.findall(text)))
+        posts.append((stored.get("title", ""), stored.get("url", ""), stored.get("id", ""), stored.get("date", ""), latin))
     return posts
 
 

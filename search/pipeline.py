@@ -79,8 +79,9 @@ def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
     parsed, expanded, boosts = parse(request.q, snap)
     found = match(parsed, boosts, snap)
     scores = score(parsed, boosts, found, snap) if found is not None and request.sort == "relevance" else None
-    suggestion = correction.did_you_mean(request.q, snap.lexicon(), correction.post_counter(snap.searcher, snap.view)) if not parsed.empty else None
-    if suggestion and request.correct and (found is None or not found.mask.any() or found.partial):
+    fix = correction.correct(request.q, snap.lexicon(), correction.post_counter(snap.searcher, snap.view), snap.vocabulary) if not parsed.empty else None
+    suggestion = fix.text if fix else None
+    if fix and fix.searchable and request.correct and (found is None or not found.mask.any() or found.partial):
         fixed = search(replace(request, q=suggestion, correct=False), snap)
         if fixed.total and (found is None or not found.mask.any() or not fixed.partial):  # the correction does better
             again = replace(fixed.request, q=request.q, correct=True)

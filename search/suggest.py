@@ -60,6 +60,33 @@ def _slipped(key: str, start: int = 0) -> list[str]:
     return [key[:i] + c + key[i + 1 :] for i in range(start, len(key)) for c in slips(key[i])]
 
 
+SLIP_MIN_KEYS = 4
+"""A prefix of fewer keystrokes (대ㅌ: 3) is completed as typed only: a slip in one syllable
+and a bit could stand for too many words."""
+SLIP_RATIO = 20
+"""A completion of a prefix with a slip is offered after the prefix's own completions, and
+only when the prefix has none or it is this many times heavier than the heaviest of them
+(:class:`Completer`): as :data:`.correction.RATIO` does for a whole word."""
+
+
+def _prefix_slips(key: str) -> dict[str, float]:
+    """The prefixes a reader who typed the keystrokes ``key`` may have meant, each with its
+    cost: a key slipped (a neighbouring key or a confusable sound: 국밍 for 국민, ``SLIP_COST``),
+    a key typed by mistake or two keys swapped (1). Not the last key dropped: what is left is
+    a prefix of everything the typed one is, and more. None for fewer than :data:`SLIP_MIN_KEYS`.
+
+    Example:
+        >>> "ㄱㅜㄱㅁㅣㄴ" in _prefix_slips(decompose("국밍")), len(_prefix_slips("ㄷㅐㅌ"))
+        (True, 0)
+    """
+    if len(key) < SLIP_MIN_KEYS:
+        return {}
+    variants = {v: 1.0 for v in _dropped_or_swapped(key) if v != key[:-1]}
+    variants.update((v, SLIP_COST) for v in _slipped(key))
+    variants.pop(key, None)
+    return variants
+
+
 def _within_reach(key: str, allowed: float) -> set[str]:
     """The strings a reader who typed ``key`` may have meant, as far as ``allowed`` reaches.
 
@@ -191,8 +218,11 @@ class _RankedKeys:
         return best
 
     def prefix_range(self, prefix: str) -> tuple[int, int]:
-        lo = bisect_left(self._keys, prefix)
-        return lo, bisect_right(self._keys, prefix, lo, key=lambda k: k[: len(prefix)])
+        keys = self._keys
+        lo = bisect_left(keys, prefix)
+        if lo == len(keys) or not keys[lo].startswith(prefix):
+            return lo, lo  # most probes of a prefix with a slip: one bisection, no key function
+        return lo, bisect_right(keys, prefix, lo, key=lambda k: k[: len(prefix)])
 
     def exact_range(self, key: str) -> tuple[int, int]:
         lo = bisect_left(self._keys, key)
@@ -223,8 +253,9 @@ class Completer:
     "정부, 새 경제정책 발표"). Later words are keyed by themselves alone, to keep memory in
     proportion to the entries: a prefix running over two words only matches at the entry's start.
     A 초성 prefix (:func:`.hangul.is_initials_query`) matches the 초성 of the entry or, after
-    those, of a later word: ㄱㅈ → 김정은. Entries are deduplicated by text (largest weight);
-    equal weights rank in the order the entries came in.
+    those, of a later word: ㄱㅈ → 김정은. Asked to, a Hangul prefix with a slip (국밍 for 국민)
+    is completed too, after those (:func:`_prefix_slips`). Entries are deduplicated by text
+    (largest weight); equal weights rank in the order the entries came in.
 
     Example:
         >>> completer = Completer([("대통령", 50), ("대통합", 9), ("대토론회", 3), ("김정은", 20)])
@@ -232,6 +263,8 @@ class Completer:
         [('대통령', 50), ('대통합', 9), ('대토론회', 3)]
         >>> completer.complete("ㄱㅈ")
         [('김정은', 20)]
+        >>> completer.complete("대퉁", slips=True)
+        [('대통령', 50), ('대통합', 9)]
     """
 
     def __init__(self, entries: Iterable[tuple[str, int]]) -> None:
@@ -256,8 +289,10 @@ class Completer:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def complete(self, prefix: str, limit: int = 10) -> list[tuple[str, int]]:
-        """Up to ``limit`` ``(entry, weight)`` for ``prefix``: entry starts by weight, then later words."""
+    def complete(self, prefix: str, limit: int = 10, slips: bool = False) -> list[tuple[str, int]]:
+        """Up to ``limit`` ``(entry, weight)`` for ``prefix``: entry starts by weight, then later
+        words; with ``slips``, then the completions of the prefix with a slip fixed (see
+        :data:`SLIP_RATIO`)."""
         if is_initials_query(prefix):
             tables, key = self._initials, initials(prefix)
         else:
@@ -269,7 +304,26 @@ class Completer:
             found[item] = None
             if len(found) == limit:
                 break
+        if slips and len(found) < limit and tables is self._typed and _HANGUL.search(prefix):
+            heaviest = self._entries[min(found)][1] if found else 0
+            for item in self._slipped(key, limit):
+                if item not in found and self._entries[item][1] >= SLIP_RATIO * heaviest:
+                    found[item] = None
+                    if len(found) == limit:
+                        break
         return [self._entries[item] for item in found]
+
+    def _slipped(self, key: str, limit: int) -> list[int]:
+        """Up to ``limit`` items that the keystrokes ``key`` start but for a slip (see
+        :func:`_prefix_slips`): those a slip away first, then those a key dropped or two swapped
+        away; heaviest first within each."""
+        found: dict[int, float] = {}
+        for variant, cost in _prefix_slips(key).items():
+            for table in self._typed:
+                lo, hi = table.prefix_range(variant)
+                for item in islice(table.heaviest(lo, hi), limit):
+                    found[item] = min(cost, found.get(item, cost))
+        return sorted(found, key=lambda item: (found[item], item))[:limit]
 
 
 class InitialsIndex:

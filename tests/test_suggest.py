@@ -130,6 +130,28 @@ def test_completes_a_syllable_still_being_typed(completer: Completer) -> None:
     assert texts(completer.complete("bts")) == ["BTS 뷔"]
 
 
+def test_a_prefix_with_a_slip_completes_after_what_it_completes_as_typed(completer: Completer) -> None:
+    assert completer.complete("국밍") == []  # as typed: nothing starts with 국밍
+    assert texts(completer.complete("국밍", slips=True)) == ["국민", "국민의힘"]  # ㅇ for ㄴ, its neighbour
+    assert texts(completer.complete("대퉁", slips=True)) == ["대통령", "대통합", "대통령 대통령실 이전"]  # ㅜ for ㅗ
+    assert texts(completer.complete("댇통", slips=True))[:2] == ["대통령", "대통합"]  # ㄷ typed once too often
+    assert texts(completer.complete("국미", slips=True)) == ["국민", "국민의힘"]  # completes as typed: no slip
+    assert completer.complete("대퉁", limit=1, slips=True) == [("대통령", 50)]
+    assert completer.complete("대틍", slips=True) == []  # ㅡ for ㅗ: not a neighbour, not a slip
+
+
+def test_a_slip_completion_must_be_far_heavier_than_what_completes_as_typed() -> None:
+    completer = Completer([("국민", 100), ("국밍", 5), ("국밍고", 4)])
+    assert texts(completer.complete("국밍", slips=True)) == ["국밍", "국밍고", "국민"]  # 100 ≥ 20 × 5
+    completer = Completer([("국민", 100), ("국밍", 6)])
+    assert texts(completer.complete("국밍", slips=True)) == ["국밍"]  # 100 < 20 × 6
+
+
+def test_a_short_or_latin_prefix_is_completed_as_typed_only(completer: Completer) -> None:
+    assert completer.complete("대ㅋ", slips=True) == []  # three keys: a slip there could be anything
+    assert completer.complete("bys", slips=True) == []  # no slips among Latin letters
+
+
 def test_later_words_complete_after_entry_starts(completer: Completer) -> None:
     assert texts(completer.complete("경제")) == ["경제", "경제성장", "정부, 새 경제정책 발표"]
     assert texts(completer.complete("발ㅍ")) == ["정부, 새 경제정책 발표"]

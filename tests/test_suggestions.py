@@ -215,6 +215,50 @@ def test_a_query_the_index_knows_gets_no_suggestion(service, q: str) -> None:
     assert response.suggestion is None and not response.corrected
 
 
+@pytest.mark.parametrize("q", ["독도", "푸틴", "이재명", "계엄", "하이브", "지진", "독도에서", "푸틴의", "푸틴 대통령", "이재명 대표"])
+def test_a_word_the_dictionary_knows_and_no_post_has_is_searched_as_typed(service, q: str) -> None:
+    """A news site prints new names every day: 독도 is not a typo of 속도 because the samples
+    never mention it, nor 푸틴 of 부팅, nor 이재명 of 인명."""
+    assert all(word not in text for word in ("독도", "푸틴", "이재명") for text in _sample_texts())
+    response = search(service, q)
+    assert (response.suggestion, response.corrected) == (None, False)
+    assert response.total == search(service, q, correct=0).total
+
+
+def _sample_texts() -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in SAMPLES.glob("*.md")]
+
+
+def test_a_synonym_is_never_corrected(service) -> None:
+    """국힘 finds the posts of 국민의힘 through the samples' synonyms: it is no typo of 국한."""
+    response = search(service, "국힘")
+    assert (response.suggestion, response.corrected) == (None, False)
+    assert response.total == search(service, "국민의힘").total > 0
+    assert search(service, "국힘 전당대회").suggestion is None
+
+
+def test_a_dictionary_word_is_only_offered_when_a_headline_has_its_correction_with_the_other_words(service) -> None:
+    """바비 is a word, but 보안 바비 is the title's 보안 … 마비 mistyped: that is offered, not
+    searched instead (the reader may mean 바비); alone, 바비 gets nothing."""
+    response = search(service, "보안 바비")
+    assert (response.suggestion, response.corrected) == ("보안 마비", False)
+    assert search(service, "바비").suggestion is None
+
+
+def test_a_typo_more_than_a_slip_from_its_word_is_offered_not_searched(service) -> None:
+    """바이딘 is an arbitrary key from 바이든 (ㅣ for ㅡ, not a neighbour), a word of one post:
+    as likely a name the dictionary lacks as a typo, so the reader is asked; with other words,
+    only when the correction goes with them."""
+    response = search(service, "바이딘")
+    assert (response.suggestion, response.corrected, response.total) == ("바이든", False, 0)
+    assert search(service, "바이딘 재선").suggestion == "바이든 재선"
+    assert search(service, "바이딘 물가").suggestion is None  # no post has 바이든 and 물가
+
+
+def test_of_equally_near_corrections_the_one_a_headline_has_with_the_other_words_wins(service) -> None:
+    assert search(service, "파리올림픽 다라").suggestion == "파리올림픽 따라"
+
+
 def test_correct_0_searches_exactly_what_was_typed(service) -> None:
     response = search(service, "바이던", correct="0")
     assert response.total == 0 and response.suggestion == "바이든" and not response.corrected
@@ -289,6 +333,30 @@ def test_a_syllable_still_being_composed_completes(client, typed: str, word: str
 def test_initials_complete(client) -> None:
     terms = [s["text"] for s in suggest(client, q="ㄱㅁㅇ")["suggestions"] if s["kind"] == "term"]
     assert terms[0] == "국민의힘"
+
+
+def _terms(client: Any, q: str) -> list[str]:
+    return [s["text"] for s in suggest(client, q=q)["suggestions"] if s["kind"] == "term"]
+
+
+@pytest.mark.parametrize("typed", ["대통", "대ㅌ", "대토", "대통ㄹ"])
+def test_a_word_of_one_post_completes(client, service, typed: str) -> None:
+    """대통령 is in one sample post's body and no title: still the index's word."""
+    assert service.lexicon().frequency("대통령") == 1 and "대통령" not in service.lexicon().title_df
+    assert _terms(client, typed)[0] == "대통령"
+
+
+@pytest.mark.parametrize("typed", ["Sam", "sam", "SAMS"])
+def test_a_latin_prefix_completes_as_the_posts_print_the_word(client, typed: str) -> None:
+    """One sample post says 삼성전자(Samsung Electronics) in its body."""
+    assert _terms(client, typed)[0] == "Samsung"
+    assert _terms(client, "삼성 Sam") == ["삼성 Samsung"]
+
+
+def test_a_prefix_with_a_slip_completes_as_meant(client) -> None:
+    terms = _terms(client, "국밍")
+    assert {"국민", "국민의힘"} <= set(terms)
+    assert "국민의힘" in _terms(client, "국밍의")
 
 
 def test_titles_come_after_terms_with_their_link(client, service) -> None:
