@@ -75,6 +75,7 @@ class Generator:
         self.body_df = df_cap(n, 200, 2)  # 29 of 5,996 posts
         self.inflected_df = df_cap(n, 600, 3)  # 9
         self.chosung_df = df_cap(n, 600, 2)  # 9
+        self.few_df = df_cap(n, 600, 2)  # 9 other posts with all the words of a memory or multi query
         self._particle_only_cache: dict[int, set[str]] = {}
         self._makers: dict[str, Callable[[int, random.Random], tuple[str, str | None] | None]] = {
             "title": self.title,
@@ -262,37 +263,41 @@ class Generator:
 
     def memory_title(self, i: int, rng: random.Random) -> tuple[str, None] | None:
         """2–4 words of the title as printed (particles and endings included), in random order,
-        that no other title contains all of (as substrings, ignoring case)."""
+        that few other posts contain all of (:meth:`_few`)."""
         post = self.corpus.posts[i]
         found = sorted(set(printed_words(post.title)))
-        text = self._memory(found, lambda chosen: self.corpus.identifies(post, chosen), rng)
+        text = self._memory(found, lambda chosen: self._few(post, chosen), rng)
         return None if text is None else (text, None)
 
     def memory_body(self, i: int, rng: random.Random) -> tuple[str, None] | None:
-        """2–4 words of the body as printed, in random order, that no other post's text
-        (title, summary, body) contains all of (as substrings, ignoring case)."""
+        """2–4 words of the body as printed, in random order, that few other posts contain all
+        of (:meth:`_few`)."""
         post = self.corpus.posts[i]
         found = sorted(set(printed_words(post.body)))
-        text = self._memory(found, lambda chosen: self._only(post, chosen), rng)
+        text = self._memory(found, lambda chosen: self._few(post, chosen), rng)
         return None if text is None else (text, None)
+
+    def _few(self, post: Post, chosen: list[str]) -> bool:
+        """Whether at most :attr:`few_df` posts besides ``post`` and its duplicates contain
+        every one of ``chosen`` (as substrings, ignoring case): the reader's words leave a few
+        posts to rank, not one (which an engine that only matches them as substrings would
+        find by matching alone), nor dozens (where nothing could tell which one she means)."""
+        accepted = set(self.corpus.duplicates[post.id])
+        return sum(self.corpus.posts[k].id not in accepted for k in self.corpus.containing_all(chosen)) <= self.few_df
 
     def multi(self, i: int, rng: random.Random) -> tuple[str, None] | None:
         """2–3 nouns that the post only writes with particles attached, bare, in random order,
-        that no other post contains all of."""
+        that few other posts contain all of (:meth:`_few`): those may have them bare, as typed,
+        while the post the reader means has them only with particles."""
         post = self.corpus.posts[i]
         found = sorted(self._particle_only(i))
         if len(found) < 2:
             return None
         for _ in range(ATTEMPTS):
             chosen = rng.sample(found, min(len(found), rng.choice((2, 3))))
-            if not _nested(chosen) and self._only(post, chosen):
+            if not _nested(chosen) and self._few(post, chosen):
                 return " ".join(chosen), None
         return None
-
-    def _only(self, post: Post, chosen: list[str]) -> bool:
-        """Whether no post but ``post`` and its duplicates contains every one of ``chosen``."""
-        accepted = set(self.corpus.duplicates[post.id])
-        return all(self.corpus.posts[k].id in accepted for k in self.corpus.containing_all(chosen))
 
 
 def printed_words(text: str) -> list[str]:
