@@ -274,19 +274,6 @@ class _Evaluator:
         return found
 
 
-def positions(searcher: Any, field: str, words: list[str], docnums: list[int]) -> dict[int, list[int]]:
-    """Where any of ``words`` stands in ``field`` of each of ``docnums`` (ascending docnums;
-    sorted positions; a document with none of them is left out)."""
-    out: dict[int, set[int]] = {}
-    for reader, offset in searcher.reader().leaf_readers():
-        end = offset + reader.doc_count_all()
-        docs = [d - offset for d in docnums if offset <= d < end]
-        for word in dict.fromkeys(words):
-            for d, found in _positions(reader, field, word, docs).items():
-                out.setdefault(d + offset, set()).update(found)
-    return {d: sorted(p) for d, p in out.items()}
-
-
 def _flat(text: str) -> str:
     """Text for finding a phrase as typed: normalised, lower case, one space between words."""
     return " ".join(normalize(text).lower().split())

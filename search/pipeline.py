@@ -30,7 +30,7 @@ from . import correction, scoring
 from . import query as squery
 from .facets import FACETS
 from .lexicon import Lexicon
-from .matching import Matches, evaluate, evaluate_each, positions, top
+from .matching import Matches, evaluate, evaluate_each, top
 from .query import ParsedQuery, Term
 from .request import SearchRequest
 from .response import Hit, SearchResponse, Similar
@@ -161,19 +161,15 @@ def score(parsed: ParsedQuery, boosts: dict[Term, float], found: Found, snap: Sn
     typed = [[written_words(t.text) for t in c if not (t.in_title or t in boosts)] for c in clauses]  # as the reader typed them
     inflected = [squery.is_inflected(c, analyzer) for c in clauses]
     phrases = [c.first & mask for c in found.clauses if c.first is not None]
-    grams = squery.any_bigram_query(clauses)
     evidence = scoring.Evidence(
         matched=np.array([c.mask & mask for c in found.clauses]),
         in_title=np.array([next(in_title).mask if q is not None else np.zeros_like(mask) for q in titled]),
         typed=np.array([view.words.mask_with_any(alternatives) & mask for alternatives in typed]),
-        inflected=inflected,
         weak=found.weak,
         bm25=sum(c.scores * (scoring.WEAK if w else 1.0) for c, w in zip(found.clauses, found.weak)),
-        grams=np.zeros(len(mask)) if grams is None else evaluate(grams, snap.searcher, view.lengths, mask).scores,
-        typed_tf=tuple(view.words.saturation(words, scoring.TYPED_FIELDS) for words in _typed_by_kind(typed, inflected)),
+        typed_weight=tuple(view.words.saturation(words, scoring.TYPED_FIELDS) for words in _typed_by_kind(typed, inflected)),
         phrase=np.logical_or.reduce(phrases) if phrases else None,
         recency=view.recency,
-        near=_proximity([squery.index_terms(c, analyzer) for c, w in zip(clauses, found.weak) if not w], snap.searcher),
     )
     return scoring.score(evidence, mask)
 
@@ -184,24 +180,6 @@ def _typed_by_kind(typed: list[list[list[str]]], inflected: list[bool]) -> tuple
     for alternatives, kind in zip(typed, inflected):
         kinds[0 if kind else 1].extend(w for words in alternatives for w in words)
     return kinds
-
-
-def _proximity(terms: list[list[str]], searcher: Any) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
-    """How near each other the query's content words (``terms``: each one's index terms) stand
-    in the bodies of the best posts so far (:func:`.scoring.proximity`), for two or more."""
-    if len(terms) < 2:
-        return None
-
-    def near(scores: np.ndarray, among: np.ndarray) -> np.ndarray:
-        best = top(scores, np.flatnonzero(among), 0, scoring.PROXIMITY_DEPTH)
-        docs = sorted(d for d, _ in best)
-        where = [positions(searcher, "body", t, docs) for t in terms]
-        out = np.zeros(len(scores))
-        for d in docs:
-            out[d] = scoring.proximity([w.get(d, ()) for w in where], len(terms))
-        return out
-
-    return near
 
 
 # -- facet ----------------------------------------------------------------------------

@@ -319,25 +319,6 @@ def excluded_query(
     return None if not excluded else excluded[0] if len(excluded) == 1 else _Or(excluded)
 
 
-def any_bigram_query(clauses: Sequence[Sequence[Term]]) -> wq.Query | None:
-    """Posts with any character bigram of the clauses' words, in either bigram field, scored by
-    BM25F: partial credit for a word the post writes another way (유년시절, 유년 시절)."""
-    grams = dict.fromkeys(g for c in clauses for t in c if not t.in_title for g, *_ in bigrams(t.text))
-    terms = [wq.Term(f, g) for g in grams for f in GRAM_FIELDS]
-    return _Or(terms) if terms else None
-
-
-def index_terms(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> list[str]:
-    """The morpheme-field terms a clause's words are indexed as (morphemes, compounds, the
-    word whole), for reading where they stand in a post."""
-    found: dict[str, None] = {}
-    for term in alternatives:
-        if not term.in_title:
-            a = analyse(term, analyzer)
-            found.update(dict.fromkeys(t for t in (*a.morphemes, *a.compounds, a.whole) if t))
-    return list(found)
-
-
 def is_inflected(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> bool:
     """Whether a clause's words were typed with a particle or an ending (동맹을, 강조했다), not
     as their bare analysis (동맹, 한미동맹): the wording then says more than the topic."""
