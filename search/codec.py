@@ -26,6 +26,8 @@ from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .whoosh_internals import length_column
+
 INLINE_LIMIT = 8
 """Posting lists shorter than this live in the term's record (measured: 35% less commit time)."""
 LIMIT_MB = 256
@@ -51,7 +53,7 @@ class _PerDocReader(whoosh3.W3PerDocReader):
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)  # noqa: SLF001
+            reader = length_column(self, fieldname)
             if reader is None:
                 return default
             # As Whoosh decodes them, a zero byte (no such field in that post) included.

@@ -36,6 +36,7 @@ from .analysis import get_kiwi
 from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS
 from .suggest import Completer, InitialsIndex, Speller
+from .whoosh_internals import term_table
 
 TITLE_WEIGHT = 100
 """How many body mentions one title is worth when ranking completions and 초성 expansions."""
@@ -506,8 +507,7 @@ def _field_terms(leaf: Any, field: str) -> Iterator[tuple[bytes, int]]:
     try:
         from whoosh.util.numeric import pack_ushort
 
-        table = leaf._terms._tindex  # noqa: SLF001 - Whoosh 2.7.4 is pinned
-        number = leaf._terms._fieldmap[field]  # noqa: SLF001
+        table, number = term_table(leaf, field)
         start = table.closest_key_pos(pack_ushort(number))
         end = table.closest_key_pos(pack_ushort(number + 1)) if number < 0xFFFF else None
         end = table.endofdata if end is None else end

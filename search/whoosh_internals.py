@@ -5,7 +5,9 @@ segments its worker processes wrote in one commit (:mod:`~sokbo.search.writer`),
 field's terms straight from the terms file (:mod:`~sokbo.search.lexicon`) and takes BM25F's
 per-field length normalisation (:mod:`~sokbo.search.matching`). None of that is Whoosh's
 public API, so every private name is touched here and nowhere else, and importing sokbo with
-any other Whoosh fails at once with a message, instead of misreading an index.
+any other Whoosh fails at once with a message, instead of misreading an index. The one other
+place is :mod:`~sokbo.search.codec`, which extends Whoosh's own codec classes (subclasses
+see their parents' attributes) and imports this module for the same check.
 """
 
 from __future__ import annotations
@@ -70,6 +72,13 @@ def unwrap_deletions(matcher: Any) -> Any:
 def field_b(weighting: Any, field: str) -> float:
     """BM25F's length normalisation ``B`` for ``field`` (its per-field value, else the default)."""
     return weighting._field_B.get(field, weighting.B)
+
+
+def length_column(perdoc: Any, field: str) -> Any | None:
+    """The column of ``field``'s lengths (one byte a document) of a per-document reader."""
+    from whoosh.codec import whoosh3
+
+    return perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
 
 
 # -- segments (writer) ----------------------------------------------------------------
