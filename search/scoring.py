@@ -30,8 +30,9 @@ WEIGHTS: dict[str, float] = {
     "bm25": 0.1,
     "coverage": 1.5,
     "title": 0.2,
-    "typed": 1.0,
+    "typed": 0.8,
     "typed_bare": 0.3,
+    "typed_share": 0.8,
     "phrase": 4.0,
 }
 """Each feature's weight (:func:`features`; every feature is in [0, 1]):
@@ -45,19 +46,23 @@ WEIGHTS: dict[str, float] = {
   BM25's saturating term frequency with its length norm, so one mention in a long body counts
   little; only when it has two of the words or more as typed (words as typed together say
   which text the reader recalls; one word's form alone only how it happened to be inflected);
+* ``typed_share``: the share of the words typed with a particle or an ending that it has
+  exactly so (a reader who types 연설에서 quotes the text; a bare 연설 is only a topic), under
+  the same condition of two words or more;
 * ``phrase``: it has a quoted phrase exactly as typed (quotes ask for exactly that).
 
-Fitted together on the tune halves of every family of ``bench/relevance`` (11 families, 2,200
-queries; ``bench/relevance/fit.py``), mean MRR@10 0.888 on the tune halves and 0.897 on the
-test halves. Measured and left out, since they helped no family but one: BM25F of every
+Fitted together on the tune halves of every family of ``bench/relevance`` (12 families, 2,250
+queries; ``bench/relevance/fit.py``): mean MRR@10 0.889 on the tune halves and 0.900 on the
+test halves. ``typed_share`` is the one feature that costs a family something (questions
+-0.007 tune, -0.002 test) for more elsewhere (reader memory of bodies +0.018 tune, +0.015
+test). Measured and left out, since they helped no family but one: BM25F of every
 character bigram of the query's words ORed (partial credit for 유년시절 against 유년 시절:
 questions +0.003, no other family gained), and proximity, the query's words over the
 narrowest stretch of a body that holds them all (titles and bodies lost up to 0.012,
-questions unchanged). A share of the
-words found as typed (present or not, instead of how much they weigh) gained 0.002 on the
-tune halves and 0.004 on the test halves, but let a festival report that says "대통령 사진과
-연설" once in sixty sentences beat the headline "대통령, 광복절 연설에서 통일 강조" for
-대통령 연설: dropped.
+questions unchanged). The same share for words typed bare too gained 0.002 on the tune
+halves and 0.004 on the test halves, but let a festival report that says "대통령 사진과 연설"
+once in sixty sentences beat the headline "대통령, 광복절 연설에서 통일 강조" for 대통령 연설:
+bare words count only by how much they weigh.
 """
 RECENCY = 0.02
 """The newest post's score factor over the oldest's, less one: orders posts scored almost
@@ -75,7 +80,8 @@ class Evidence:
     """What is known of each post (arrays over docnums) for one query, clause by clause.
 
     ``matched``, ``in_title`` and ``typed`` (has its words as typed) hold one boolean row per
-    clause of the query; ``weak`` says which clauses have no content of their own. ``bm25`` is
+    clause of the query; ``weak`` says which clauses have no content of their own,
+    ``inflected`` which were typed with a particle or an ending. ``bm25`` is
     each post's BM25F for the whole query, ``typed_weight`` how much the words as typed weigh in it, those of the clauses typed with a
     particle or an ending and those typed bare (:meth:`.words.WordIndex.saturation`), ``phrase`` the posts with a quoted phrase exactly as typed (or None)."""
 
@@ -83,6 +89,7 @@ class Evidence:
     in_title: np.ndarray
     typed: np.ndarray
     weak: Sequence[bool]
+    inflected: Sequence[bool]
     bm25: np.ndarray
     typed_weight: tuple[np.ndarray, np.ndarray]
     phrase: np.ndarray | None
@@ -112,6 +119,7 @@ def features(e: Evidence, among: np.ndarray) -> dict[str, np.ndarray]:
         "coverage": share(e.matched),
         "title": share(e.in_title),
         "typed": e.typed_weight[0] * together,
+        "typed_share": share(e.typed & np.asarray(e.inflected, dtype=bool)[:, None]) * together,
         "typed_bare": e.typed_weight[1] * together,
     }
     if e.phrase is not None:

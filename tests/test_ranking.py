@@ -145,7 +145,7 @@ def test_weak_words_do_not_decide_matching() -> None:
     assert all(is_weak([Term(w)]) for w in ("무엇을", "누구인가", "언제", "왜", "어떻게", "어디에서"))
     assert not any(is_weak([Term(w)]) for w in ("동맹을", "세종", "NATO", "2024년"))
     assert not is_weak([Term("무엇", phrase=True)])
-    assert pipeline.SLACK < 0.5  # a query's content words mostly have to be there
+    assert [pipeline.required(n) for n in (1, 2, 3, 4, 6)] == [1, 2, 2, 3, 1]  # both of two; a question: any
 
 
 def test_a_word_kiwi_splits_alone_finds_the_post_that_has_it_first(tmp_path: Path) -> None:
@@ -164,3 +164,12 @@ def test_a_word_the_index_has_whole_is_searched_whole_even_when_kiwi_splits_it_e
     posts = [post(f"ceremony-{i}", f"식 순서 안내 {i}", f"이번 식은 오전에 시작한다. 식이 끝나면 {i}시에 점심을 먹는다.") for i in range(4)]
     posts.append(post("transplant", "치과 치료비 안내", "치과마다 다양합니다. 뼈 이식과 관련한 비용은 병원마다 다르다."))
     assert ranked(tmp_path, posts, "이식")[0] == "transplant"
+
+
+def test_doctests_of_the_query_path() -> None:
+    import doctest
+
+    from sokbo.search import analysis
+
+    for module in (pipeline, scoring, analysis):
+        assert doctest.testmod(module).failed == 0, module.__name__

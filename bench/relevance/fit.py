@@ -1,7 +1,7 @@
 """Fit sokbo's scoring weights on the tune halves of every query family at once.
 
 sokbo's score is a weighted sum of bounded features (``sokbo.search.scoring.WEIGHTS``). This
-runs each query once through sokbo with the matching widened, records every candidate post's
+runs each query once through sokbo, records every candidate post's
 features, and then searches the weights by coordinate ascent on the mean over families of
 MRR@10 (R@10 for chosung) in memory, in milliseconds a setting. It prints the path it took,
 each family's figure at the start and at the end, and the same on the test half (held back
@@ -38,9 +38,6 @@ from metrics import HEADLINE  # noqa: E402
 
 TOP = 10
 GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 3.0, 5.0)
-SLACKS = (0.0, 0.2, 1 / 3)
-"""Shares of a query's content words a post may lack: below a half, so that two words are
-always both required (what a reader expects of two words, and of the total shown)."""
 
 
 @dataclass
@@ -84,9 +81,10 @@ def record(service: Any, q: dict[str, Any], calls: list[tuple[Any, Any]]) -> Rec
     )
 
 
-def rank(r: Recorded, weights: dict[str, float], slack: float, recency: float) -> int | None:
-    need = r.strong - int(r.strong * slack)
-    keep = r.count >= need
+def rank(r: Recorded, weights: dict[str, float], recency: float) -> int | None:
+    from sokbo.search.pipeline import required
+
+    keep = r.count >= required(r.strong)
     if not keep.any():
         keep = r.count >= 1
     w = np.array([weights.get(n, 0.0) for n in r.names], dtype=np.float32)
@@ -100,11 +98,11 @@ def rank(r: Recorded, weights: dict[str, float], slack: float, recency: float) -
     return int(ahead) + 1
 
 
-def figures(recs: list[Recorded], half: str, weights: dict[str, float], slack: float, recency: float) -> dict[str, float]:
+def figures(recs: list[Recorded], half: str, weights: dict[str, float], recency: float) -> dict[str, float]:
     by: dict[str, list[int | None]] = {}
     for r in recs:
         if r.half == half:
-            by.setdefault(r.family, []).append(rank(r, weights, slack, recency))
+            by.setdefault(r.family, []).append(rank(r, weights, recency))
     out = {}
     for family, ranks in by.items():
         if HEADLINE.get(family) == "r10":
@@ -125,24 +123,21 @@ def main() -> None:
     parser.add_argument("--skip", default="newword", help="families not fitted (comma-separated)")
     parser.add_argument("--cache", type=Path, help="keep the recorded features in this file and reuse them (same queries, same code)")
     parser.add_argument("--start", default="", help="starting weights instead of sokbo's, e.g. bm25=1,coverage=0")
-    parser.add_argument("--frozen", default="", help="weights (or SLACK) left as they start (comma-separated)")
+    parser.add_argument("--frozen", default="", help="weights left as they start (comma-separated)")
     args = parser.parse_args()
 
-    from sokbo.search import pipeline
-
-    slack = pipeline.SLACK
     if args.cache is not None and args.cache.is_file():
         recs = pickle.loads(args.cache.read_bytes())
     else:
         recs = record_all(args.case, set(args.skip.split(",")))
         if args.cache is not None:
             args.cache.write_bytes(pickle.dumps(recs))
-    fit(recs, args.start, args.rounds, slack, set(filter(None, args.frozen.split(","))))
+    fit(recs, args.start, args.rounds, set(filter(None, args.frozen.split(","))))
 
 
 def record_all(cases: list[str], skip: set[str]) -> list[Recorded]:
     """Every query of ``cases`` (``INDEX:QUERIES``) run once, its candidates' features recorded."""
-    from sokbo.search import SearchService, pipeline, scoring
+    from sokbo.search import SearchService, scoring
 
     calls: list[tuple[Any, Any]] = []
     original = scoring.score
@@ -152,7 +147,6 @@ def record_all(cases: list[str], skip: set[str]) -> list[Recorded]:
         return original(e, among)
 
     scoring.score = recording
-    slack, pipeline.SLACK = pipeline.SLACK, 0.5  # widest candidates; each setting narrows them
     recs: list[Recorded] = []
     for case in cases:
         index, path = case.split(":", 1)
@@ -167,11 +161,11 @@ def record_all(cases: list[str], skip: set[str]) -> list[Recorded]:
             if r is not None:
                 recs.append(r)
         print(f"{path}: {sum(1 for r in recs)} queries recorded so far", flush=True)
-    scoring.score, pipeline.SLACK = original, slack
+    scoring.score = original
     return recs
 
 
-def fit(recs: list[Recorded], start: str, rounds: int, slack: float, frozen: set[str]) -> None:
+def fit(recs: list[Recorded], start: str, rounds: int, frozen: set[str]) -> None:
     """Coordinate ascent from sokbo's weights (or ``start``), printing each improvement."""
     from sokbo.search import scoring
 
@@ -181,29 +175,24 @@ def fit(recs: list[Recorded], start: str, rounds: int, slack: float, frozen: set
         weights[name] = float(value)
     families = sorted({r.family for r in recs})
     print(f"{'':<34}" + "".join(f"{f[:8]:>9}" for f in families) + f"{'mean':>9}")
-    start_tune, start_test = figures(recs, "tune", weights, slack, scoring.RECENCY), figures(recs, "test", weights, slack, scoring.RECENCY)
+    start_tune, start_test = figures(recs, "tune", weights, scoring.RECENCY), figures(recs, "test", weights, scoring.RECENCY)
     show("tune, current weights", start_tune)
     best = statistics.mean(start_tune.values())
     for _ in range(rounds):
         changed = False
-        for name in [n for n in [*weights, "SLACK"] if n not in frozen]:
-            for value in SLACKS if name == "SLACK" else GRID:
-                trial = dict(weights)
-                s = slack
-                if name == "SLACK":
-                    s = value
-                else:
-                    trial[name] = value
-                m = statistics.mean(figures(recs, "tune", trial, s, scoring.RECENCY).values())
+        for name in [n for n in weights if n not in frozen]:
+            for value in GRID:
+                trial = {**weights, name: value}
+                m = statistics.mean(figures(recs, "tune", trial, scoring.RECENCY).values())
                 if m > best + 1e-4:
-                    best, weights, slack, changed = m, trial, s, True
-                    show(f"{name}={value:.3g}", figures(recs, "tune", weights, slack, scoring.RECENCY))
+                    best, weights, changed = m, trial, True
+                    show(f"{name}={value:.3g}", figures(recs, "tune", weights, scoring.RECENCY))
         if not changed:
             break
-    print("weights:", {k: round(v, 3) for k, v in weights.items()}, "SLACK:", round(slack, 3))
-    show("tune, fitted", figures(recs, "tune", weights, slack, scoring.RECENCY))
+    print("weights:", {k: round(v, 3) for k, v in weights.items()})
+    show("tune, fitted", figures(recs, "tune", weights, scoring.RECENCY))
     show("test, current weights", start_test)
-    show("test, fitted", figures(recs, "test", weights, slack, scoring.RECENCY))
+    show("test, fitted", figures(recs, "test", weights, scoring.RECENCY))
 
 
 if __name__ == "__main__":
