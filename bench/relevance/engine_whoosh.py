@@ -25,26 +25,40 @@ class WhooshEngine:
         self.searcher: Any = None
         self.parser: Any = None
 
+    def analyzer(self) -> Any:
+        """The analyzer of every text field."""
+        from whoosh.analysis import StandardAnalyzer
+
+        return StandardAnalyzer()
+
+    def parser_options(self) -> dict[str, Any]:
+        """Options of the MultifieldParser beyond the fields and schema (its default AND group)."""
+        return {}
+
+    def text(self, value: str) -> str:
+        """A post's field or a query, as this engine indexes and parses it."""
+        return value
+
     def build(self, corpus: Corpus) -> None:
         from whoosh import index
-        from whoosh.analysis import StandardAnalyzer
         from whoosh.fields import ID, TEXT, Schema
         from whoosh.qparser import MultifieldParser
 
-        fields = {name: TEXT(analyzer=StandardAnalyzer(), field_boost=w) for name, w in WEIGHTS.items()}
+        analyzer = self.analyzer()
+        fields = {name: TEXT(analyzer=analyzer, field_boost=w) for name, w in WEIGHTS.items()}
         schema = Schema(id=ID(stored=True, unique=True), **fields)
-        self._tmp = tempfile.TemporaryDirectory(prefix="relevance-whoosh-")
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"relevance-{self.name}-")
         ix = index.create_in(self._tmp.name, schema)
         writer = ix.writer(limitmb=256, procs=1)
         for post in corpus.posts:
-            writer.add_document(id=post.id, title=post.title, summary=summary(post), body=post.body)
+            writer.add_document(id=post.id, title=self.text(post.title), summary=self.text(summary(post)), body=self.text(post.body))
         writer.commit()
         self.searcher = ix.searcher()
-        self.parser = MultifieldParser(list(WEIGHTS), schema)
+        self.parser = MultifieldParser(list(WEIGHTS), schema, **self.parser_options())
 
     def search(self, text: str, accepted: frozenset[str]) -> Answer:
         started = time.perf_counter()
-        results = self.searcher.search(self.parser.parse(text), limit=MAX_RANK)
+        results = self.searcher.search(self.parser.parse(self.text(text)), limit=MAX_RANK)
         ms = (time.perf_counter() - started) * 1000
         return Answer([hit["id"] for hit in results], ms)
 

@@ -26,13 +26,9 @@ gives a one-character term, which matches nothing (the index holds only bigrams)
 
 from __future__ import annotations
 
-import tempfile
-import time
 from typing import Any
 
-from corpus import Corpus, summary
-from engine import MAX_RANK, Answer
-from engine_whoosh import WEIGHTS
+from engine_whoosh import WhooshEngine
 
 
 def collapse(text: str) -> str:
@@ -40,41 +36,18 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-class WhooshBigramEngine:
+class WhooshBigramEngine(WhooshEngine):
     name = "whoosh_bigram"
 
-    def __init__(self) -> None:
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self.searcher: Any = None
-        self.parser: Any = None
-
-    def build(self, corpus: Corpus) -> None:
-        from whoosh import index
+    def analyzer(self) -> Any:
         from whoosh.analysis import LowercaseFilter, NgramTokenizer
-        from whoosh.fields import ID, TEXT, Schema
-        from whoosh.qparser import MultifieldParser, OrGroup
 
-        analyzer = NgramTokenizer(minsize=2, maxsize=2) | LowercaseFilter()
-        fields = {name: TEXT(analyzer=analyzer, field_boost=w) for name, w in WEIGHTS.items()}
-        schema = Schema(id=ID(stored=True, unique=True), **fields)
-        self._tmp = tempfile.TemporaryDirectory(prefix="relevance-whoosh-bigram-")
-        ix = index.create_in(self._tmp.name, schema)
-        writer = ix.writer(limitmb=256, procs=1)
-        for post in corpus.posts:
-            writer.add_document(id=post.id, title=collapse(post.title), summary=collapse(summary(post)),
-                                body=collapse(post.body))
-        writer.commit()
-        self.searcher = ix.searcher()
-        self.parser = MultifieldParser(list(WEIGHTS), schema, group=OrGroup)
+        return NgramTokenizer(minsize=2, maxsize=2) | LowercaseFilter()
 
-    def search(self, text: str, accepted: frozenset[str]) -> Answer:
-        started = time.perf_counter()
-        results = self.searcher.search(self.parser.parse(collapse(text)), limit=MAX_RANK)
-        ms = (time.perf_counter() - started) * 1000
-        return Answer([hit["id"] for hit in results], ms)
+    def parser_options(self) -> dict[str, Any]:
+        from whoosh.qparser import OrGroup
 
-    def close(self) -> None:
-        if self.searcher is not None:
-            self.searcher.close()
-        if self._tmp is not None:
-            self._tmp.cleanup()
+        return {"group": OrGroup}
+
+    def text(self, value: str) -> str:
+        return collapse(value)
