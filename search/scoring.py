@@ -2,8 +2,8 @@
 
 A post's score for a query is a weighted sum of features, each in [0, 1] (:data:`WEIGHTS`):
 its BM25F scaled to the best post's, the share of the query's words it has, the share its
-title has, the share it has exactly as typed, how much those words as typed weigh in it,
-whether it has a quoted phrase as typed, and how near each other it has the words; times
+title has, how much the words weigh in it exactly as typed, the share of the words typed with
+a particle that it has exactly so, and whether it has a quoted phrase as typed; times
 (1 + RECENCY × its place in date order), which only breaks near-ties.
 
 Every term is a measured signal with a ceiling, so no single one can bury a post that the
@@ -12,10 +12,10 @@ beats a post that happens to have the words exactly as typed once. The shares we
 by its rarity (an idf), and words with no content of their own (무엇을, 왜, 어떻게: see
 :func:`.query.is_weak`) by :data:`WEAK` of that, so a question's question words say little.
 
-The constants were tuned together on the tune halves of every query family of
+The weights were fitted together on the tune halves of every query family of
 ``bench/relevance`` (reader memory of titles and bodies, multi-word inflected, questions,
-titles, bodies, inflected, misspelt, 초성, phrases); each is kept only where it helps across
-them. The figures are in the constants' docstrings.
+titles, bodies, inflected, misspelt, 초성, phrases; ``bench/relevance/fit.py``); a feature
+is kept only where it helps across them. The figures are in :data:`WEIGHTS`' docstring.
 """
 
 from __future__ import annotations
@@ -81,9 +81,11 @@ class Evidence:
 
     ``matched``, ``in_title`` and ``typed`` (has its words as typed) hold one boolean row per
     clause of the query; ``weak`` says which clauses have no content of their own,
-    ``inflected`` which were typed with a particle or an ending. ``bm25`` is
-    each post's BM25F for the whole query, ``typed_weight`` how much the words as typed weigh in it, those of the clauses typed with a
-    particle or an ending and those typed bare (:meth:`.words.WordIndex.saturation`), ``phrase`` the posts with a quoted phrase exactly as typed (or None)."""
+    ``inflected`` which were typed with a particle or an ending. ``bm25`` is each post's
+    BM25F for the whole query; ``typed_weight`` how much the words as typed weigh in it, for
+    the clauses typed with a particle or an ending and for those typed bare
+    (:meth:`.words.WordIndex.saturation`); ``phrase`` the posts with a quoted phrase exactly
+    as typed (or None)."""
 
     matched: np.ndarray
     in_title: np.ndarray
@@ -97,8 +99,9 @@ class Evidence:
 
 
 def clause_weights(matched: np.ndarray, weak: Sequence[bool]) -> np.ndarray:
-    """Each clause's weight in the shares: its idf over the posts that match it, times
-    :data:`WEAK` for a clause with no content of its own."""
+    """Each clause's weight in the shares: an idf from how many of the query's matches have it
+    (a word every match has tells them apart least), times :data:`WEAK` for a clause with no
+    content of its own."""
     n = matched.shape[1]
     df = matched.sum(axis=1)
     idf = np.array([math.log(1 + n / (1 + d)) for d in df])
