@@ -85,7 +85,6 @@ def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
     started = time.perf_counter()
     parsed, expanded, boosts = parse(request.q, snap)
     found = match(parsed, boosts, snap)
-    scores = score(parsed, boosts, found, snap) if found is not None and request.sort == "relevance" else None
     fix = correction.correct(request.q, snap.lexicon(), correction.post_counter(snap.searcher, snap.view), snap.vocabulary) if not parsed.empty else None
     suggestion = fix.text if fix else None
     if fix and fix.searchable and request.correct and (found is None or not found.mask.any() or found.partial):
@@ -93,6 +92,7 @@ def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
         if fixed.total and (found is None or not found.mask.any() or not fixed.partial):  # the correction does better
             again = replace(fixed.request, q=request.q, correct=True)
             return replace(fixed, request=again, took_ms=_since(started), suggestion=suggestion, corrected=True)
+    scores = score(parsed, boosts, found, snap) if found is not None and request.sort == "relevance" else None
     matched = snap.view.live if found is None else frozenset(np.flatnonzero(found.mask).tolist())
     final, facets = facet(matched, request, snap.view)
     if request.sort == "relevance" and (scores is None or not scores[list(final)].any()):

@@ -268,8 +268,7 @@ def build(
 ) -> wq.Query | None:
     """The Whoosh query for a parsed query; None when it matches every document.
 
-    ``any_clause`` ORs the clauses instead of ANDing them: the fallback that finds the best
-    partial matches when no document has every word. ``boosts`` multiplies the scores of
+    ``any_clause`` ORs the clauses instead of ANDing them (any one will do). ``boosts`` multiplies the scores of
     some terms (the words a 초성 query stands for, by how likely they are meant). ``fields``
     searches only those fields (e.g. the title's: which posts have every word in the title).
     ``known`` tells which words the index has as terms (see :func:`whole_word`).

@@ -60,10 +60,10 @@ def record(service: Any, q: dict[str, Any], calls: list[tuple[Any, Any]]) -> Rec
     from sokbo.search import SearchRequest, scoring
 
     calls.clear()
-    response = service.search(SearchRequest.from_params({"q": [q["text"]], "per_page": ["10"]}))
+    service.search(SearchRequest.from_params({"q": [q["text"]], "per_page": ["10"]}))
     if not calls:
         return None
-    evidence, among = calls[-1] if response.corrected else calls[0]
+    evidence, among = calls[-1]  # the results shown are scored last (after any correction searched)
     feats = scoring.features(evidence, among)
     names = sorted(feats)
     docs = np.flatnonzero(among)
@@ -121,7 +121,8 @@ def main() -> None:
     parser.add_argument("--case", action="append", required=True, help="INDEX_DIR:QUERIES_JSON (repeatable)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip", default="newword", help="families not fitted (comma-separated)")
-    parser.add_argument("--cache", type=Path, help="keep the recorded features in this file and reuse them (same queries, same code)")
+    parser.add_argument("--cache", type=Path, help="keep the recorded features in this file and reuse them (same queries, same code); "
+                        "read with pickle: only a file this tool wrote")
     parser.add_argument("--start", default="", help="starting weights instead of sokbo's, e.g. bm25=1,coverage=0")
     parser.add_argument("--frozen", default="", help="weights left as they start (comma-separated)")
     args = parser.parse_args()
