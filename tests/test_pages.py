@@ -56,9 +56,25 @@ def test_results_show_linked_title_korean_date_categories_and_snippet(web_client
         assert hit.select_one("p.snippet mark").get_text() == "동맹"
 
 
-def test_the_results_line(web_client) -> None:
-    line = page(web_client, q="동맹").select_one(".summary").get_text(" ", strip=True)
-    assert re.fullmatch(r"'동맹' 검색 결과 12건 \(\d+\.\d\d초\)", line), line
+def test_the_heading_and_the_results_line(web_client) -> None:
+    soup = page(web_client, q="동맹")
+    assert soup.select_one("h1.summary").get_text(" ", strip=True) == "‘동맹’ 검색 결과"
+    assert soup.title.get_text() == "‘동맹’ 검색 결과 - 속보 검색"
+    line = soup.select_one(".status-line .count").get_text(" ", strip=True)
+    assert re.fullmatch(r"12건 \(\d+\.\d\d초\)", line), line
+
+
+def test_page_two_says_so_in_its_title_and_heading(web_client) -> None:
+    soup = page(web_client, q="동맹", per_page=5, page=2)
+    assert soup.select_one("h1.summary").get_text(" ", strip=True) == "‘동맹’ 검색 결과 (2쪽)"
+    assert soup.title.get_text() == "‘동맹’ 검색 결과 (2쪽) - 속보 검색"
+    assert len(soup.select("h1")) == 1
+
+
+@pytest.mark.parametrize("query", ['"군사 원조"', "“군사 원조”", "'군사 원조'"])
+def test_a_quoted_query_is_not_quoted_twice(web_client, query: str) -> None:
+    heading = page(web_client, q=query).select_one("h1.summary").get_text(strip=True)
+    assert heading == "‘군사 원조’ 검색 결과"
 
 
 def test_a_date_with_time_and_offset_shows_its_own_day(web_client) -> None:
@@ -68,7 +84,8 @@ def test_a_date_with_time_and_offset_shows_its_own_day(web_client) -> None:
 
 def test_an_empty_query_shows_the_newest_posts(web_client, web_posts) -> None:
     soup = page(web_client)
-    assert soup.select_one("h1.summary").get_text(" ", strip=True) == f"최신 기사 {len(web_posts)}건"
+    assert soup.select_one("h1.summary").get_text(" ", strip=True) == "최신 기사"
+    assert soup.select_one(".status-line .count").get_text(strip=True) == f"{len(web_posts)}건"
     newest = sorted(web_posts, key=lambda p: p.day, reverse=True)
     assert hit_titles(soup) == [p.title for p in newest[:10]]
 
@@ -103,7 +120,7 @@ def test_a_suggestion_is_a_link_to_that_query(web_app, monkeypatch: pytest.Monke
 def test_no_hits_gives_advice(web_client) -> None:
     soup = page(web_client, q="블록체인")
     assert soup.select("li.hit") == []
-    assert "'블록체인'에 대한 검색 결과가 없습니다." in soup.select_one(".empty").get_text()
+    assert "‘블록체인’에 대한 검색 결과가 없습니다." in soup.select_one(".empty").get_text()
     assert soup.select_one(".empty a") is None  # no filters to remove
 
 
@@ -130,16 +147,30 @@ def test_a_page_past_the_end_links_to_the_first(web_client) -> None:
 
 
 def test_the_form_is_a_plain_get_form_holding_every_control(web_client) -> None:
+    """Without JavaScript the page is one GET form: the filters belong to it by ``form="search"``."""
     soup = page(web_client, q="동맹", per_page=5)
-    form = soup.select_one("form.search")
+    form = soup.select_one("form#search.search[role=search]")
     assert form["method"] == "get" and form["action"] == "/"
     assert form.select_one("input#q[name=q]")["value"] == "동맹"
     assert form.select_one("button[type=submit]").get_text() == "검색"
-    assert form.select("input[type=checkbox][name=category]")
-    assert form.select_one("input[type=date][name=from]") and form.select_one("input[type=date][name=to]")
-    assert form.select_one("select[name=sort]")
     assert form.select_one("input[type=hidden][name=per_page]")["value"] == "5"
-    assert soup.find("script") is None
+    controls = soup.select("[form=search]")
+    assert {c.get("name") for c in controls if c.name != "button"} == {"category", "from", "to", "sort"}
+    assert soup.select("input[type=checkbox][name=category][form=search]")
+    assert all(b["type"] == "submit" for b in soup.select("button.apply[form=search]"))
+    assert not form.select_one("main"), "the results are not inside the search landmark"
+    scripts = soup.find_all("script")
+    assert [s["src"] for s in scripts] == ["/static/search.js"] and all(not s.string for s in scripts)
+
+
+def test_no_inline_script_or_style_anywhere(web_client) -> None:
+    """The Content-Security-Policy allows only the page's own files."""
+    for params in ({}, {"q": "동맹"}, {"q": "블록체인", "category": "정치"}, {"page": "x"}):
+        html = web_client.get("/", query_string=params).get_data(as_text=True)
+        soup = BeautifulSoup(html, "html.parser")
+        assert all(s.get("src") for s in soup.find_all("script")), params
+        assert not soup.find_all("style") and not soup.select("[style]"), params
+        assert not [a for tag in soup.find_all(True) for a in tag.attrs if a.startswith("on")], params
 
 
 def test_no_hidden_per_page_by_default(web_client) -> None:
@@ -167,9 +198,9 @@ def test_a_chosen_category_without_hits_stays_checked(web_client) -> None:
 
 def test_month_links_set_the_months_first_and_last_day(web_client) -> None:
     soup = page(web_client, q="동맹", category=["정치", "국제"], sort="oldest", per_page=5, page=2)
-    links = soup.select("ul.months a")
-    assert [a.get_text() for a in links] == ["2024년 8월", "2024년 7월", "2024년 6월"]
-    counts = [int(li.select_one(".count").get_text()) for li in soup.select("ul.months li")]
+    links = soup.select("ol.months a")
+    assert [a.select_one(".label").get_text() for a in links] == ["2024년 8월", "2024년 7월", "2024년 6월"]
+    counts = [int(li.select_one(".count").get_text()) for li in soup.select("ol.months li")]
     assert sum(counts) == 12
     july = query_of(links[1]["href"])
     assert july == {
@@ -177,7 +208,7 @@ def test_month_links_set_the_months_first_and_last_day(web_client) -> None:
         "sort": ["oldest"], "per_page": ["5"],
     }
     chosen = page(web_client, **july)
-    assert chosen.select_one("ul.months a[aria-current]").get_text() == "2024년 7월"
+    assert chosen.select_one("ol.months a[aria-current] .label").get_text() == "2024년 7월"
     assert chosen.select_one("input[name=from]")["value"] == "2024-07-01"
     assert chosen.select_one("input[name=to]")["value"] == "2024-07-31"
     assert query_of(chosen.select_one("a.clear")["href"]) == {
@@ -262,13 +293,19 @@ def test_following_the_next_link_gives_the_next_page(web_client) -> None:
 
 # -- escaping --------------------------------------------------------------------------
 
+OWN_SCRIPT = '<script src="/static/search.js" defer></script>'
+
+
+def scripts_other_than_ours(html: str) -> bool:
+    return "<script" in html.replace(OWN_SCRIPT, "").lower()
+
 
 def test_a_script_query_is_inert_text(web_client) -> None:
     query = "<script>alert(1)</script>"
     response = web_client.get("/", query_string={"q": query})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<script" not in html.lower()
+    assert not scripts_other_than_ours(html)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select_one("input#q")["value"] == query
@@ -278,7 +315,7 @@ def test_a_script_query_is_inert_text(web_client) -> None:
 @pytest.mark.parametrize("query", ["태그", "논란", "해킹"])
 def test_the_script_titled_post_is_inert_text(web_client, query: str) -> None:
     html = web_client.get("/", query_string={"q": query}).get_data(as_text=True)
-    assert "<script" not in html.lower()
+    assert not scripts_other_than_ours(html)
     assert "&lt;script&gt;alert(" in html or "&lt;script&gt;" in html
     soup = BeautifulSoup(html, "html.parser")
     assert "\"<script>alert('속보')</script>\" 태그 논란…" in hit_titles(soup)

@@ -22,9 +22,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """An app serving the index in ``INDEX_DIR`` (default: ``$SOKBO_INDEX`` or ``./sokbo-index``).
 
     ``test_config`` overrides the defaults, e.g. ``{"TESTING": True, "INDEX_DIR": "/tmp/ix"}``.
+    ``TIMEZONE`` is the site's (relative dates and quick periods count days in it);
+    ``CONTENT_LANGUAGE`` the posts' (marked on their text when the page is in another).
     """
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(index_dir()), SITE_TITLE="속보 검색")
+    app.config.from_mapping(
+        INDEX_DIR=str(index_dir()), SITE_TITLE="속보 검색", TIMEZONE="Asia/Seoul", CONTENT_LANGUAGE="ko"
+    )
     if test_config is not None:
         app.config.from_mapping(test_config)
 

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from sokbo.search import BadParameter, IndexMissing
 
 from .api import is_api_request, json_response
+from .i18n import gettext as _
 
 INDEX_MISSING_MESSAGE = "the search index is not available: build it with `sokbo index`"
 
@@ -30,7 +31,7 @@ PARAM_LABELS = {
     "correct": "맞춤법 교정",
     "limit": "개수",
 }
-"""Korean names of the search parameters, for the 400 page."""
+"""Korean names of the search parameters, for the 400 page (translated by :mod:`.i18n`)."""
 
 HTTP_PAGES = {
     404: ("페이지를 찾을 수 없습니다", "찾으시는 페이지가 없습니다. 주소를 확인해 주세요."),
@@ -50,8 +51,8 @@ def bad_parameter(error: BadParameter) -> Response | tuple[str, int]:
     """400: the API names the parameter in its body; the page names it in Korean."""
     if is_api_request():
         return json_response(error.as_dict(), 400)
-    label = PARAM_LABELS.get(error.param, error.param)
-    return render_template("error.html", title="잘못된 검색 조건", status=400, error=error, label=label), 400
+    label = _(PARAM_LABELS[error.param]) if error.param in PARAM_LABELS else error.param
+    return render_template("error.html", title=_("잘못된 검색 조건"), status=400, error=error, label=label), 400
 
 
 def index_missing(error: IndexMissing) -> Response | tuple[str, int]:
@@ -59,8 +60,8 @@ def index_missing(error: IndexMissing) -> Response | tuple[str, int]:
     current_app.logger.warning("%s", error)
     if is_api_request():
         return json_response({"error": {"code": "index_missing", "message": INDEX_MISSING_MESSAGE}}, 503)
-    message = "검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요."
-    return render_template("error.html", title="검색 준비 중", status=503, message=message), 503
+    message = _("검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.")
+    return render_template("error.html", title=_("검색 준비 중"), status=503, message=message), 503
 
 
 def http_error(error: HTTPException) -> Response | tuple[str, int]:
@@ -73,15 +74,15 @@ def http_error(error: HTTPException) -> Response | tuple[str, int]:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
     title, message = HTTP_PAGES.get(status, ("요청을 처리하지 못했습니다", "주소를 확인하거나 처음부터 다시 검색해 주세요."))
-    return render_template("error.html", title=title, status=status, message=message), status
+    return render_template("error.html", title=_(title), status=status, message=_(message)), status
 
 
 def internal_error(error: InternalServerError) -> Response | tuple[str, int]:
     """500 without details: the exception is already in the log, never in the response."""
     if is_api_request():
         return json_response({"error": {"code": "internal_error", "message": "an unexpected error occurred"}}, 500)
-    message = "일시적인 오류로 검색하지 못했습니다. 잠시 후 다시 시도해 주세요."
-    return render_template("error.html", title="오류", status=500, message=message), 500
+    message = _("일시적인 오류로 검색하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+    return render_template("error.html", title=_("오류"), status=500, message=message), 500
 
 
 def _code(error: HTTPException) -> str:

@@ -24,6 +24,7 @@ DEFAULT_LANGUAGE = "ko"
 
 ENGLISH: dict[str, str] = {
     # base.html
+    "속보 검색": "Sokbo news search",
     "본문 바로가기": "Skip to results",
     "검색 도우미": "Search helper",
     # the search form and its suggestions
@@ -31,6 +32,7 @@ ENGLISH: dict[str, str] = {
     "검색어": "Search terms",
     "기사 검색": "Search news",
     "검색어 추천": "Suggestions",
+    "기사": "Article",
     "검색어를 입력하면 추천 검색어가 나타납니다. 위아래 화살표로 고르고 Enter로 검색합니다.":
         "Suggestions appear as you type. Use the up and down arrows to choose and Enter to search.",
     # headings and the results line
