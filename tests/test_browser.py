@@ -291,6 +291,14 @@ def test_on_a_phone_the_first_result_is_in_the_top_half(open_page: Any, samples_
     shot(page, "phone-dates-panel")
 
 
+def test_at_200_percent_zoom_a_result_is_on_the_first_screen(open_page: Any, samples_url: str) -> None:
+    """A 1280x900 window at 200% zoom lays out as 640x450 CSS pixels."""
+    page = open_page({"width": 640, "height": 450}, device_scale_factor=2)
+    page.goto(samples_url + "/?q=동맹")
+    box = page.locator("li.hit h2").first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 450, box
+
+
 def test_dark_mode_follows_the_system(open_page: Any, samples_url: str) -> None:
     colours = {}
     for scheme in ("light", "dark"):
