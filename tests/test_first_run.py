@@ -1,5 +1,5 @@
-"""A first run that just works: sokbo builds without a warning, and its wheel holds the web
-app's files.
+"""A first run that just works: sokbo builds without a warning, its wheel holds the web app's
+files, and the demo indexes where the `sokbo` commands look.
 
 ``pip install -e .`` (scripts/_venv.sh, so every ``./scripts/demo``) relays the build
 backend's warnings to the terminal. These tests call setuptools' PEP 517 hooks as pip does,
@@ -74,3 +74,13 @@ def test_the_wheel_holds_the_packages_templates_and_static_files(build: dict) ->
         files = sorted(p.relative_to(ROOT / "web").as_posix() for p in (ROOT / "web" / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         assert files and {f"sokbo/web/{f}" for f in files} <= names, folder
     assert not any(n.startswith(("search/", "web/", "indexer/", "tests/")) for n in names)
+
+
+def test_the_demo_indexes_where_the_sokbo_commands_look() -> None:
+    """After ``./scripts/demo``, the README's ``sokbo search 대통령`` reads the demo's index."""
+    from sokbo.search.config import DEFAULT_INDEX_DIR
+
+    demo = (ROOT / "scripts" / "demo").read_text(encoding="utf-8")
+    assert f'index_dir="${{SOKBO_INDEX:-{DEFAULT_INDEX_DIR}}}"' in demo
+    assert f"into `./{DEFAULT_INDEX_DIR}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{DEFAULT_INDEX_DIR}/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
