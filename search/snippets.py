@@ -108,7 +108,7 @@ def snippet(text: str, terms: Marks | Sequence[str], size: int = SNIPPET_CHARS) 
         for m in matches:
             if m.start() < end < m.end():
                 end = m.end()
-    start, end = _word_bounds(text, start, end)
+    start, end = _word_bounds(text, start, end, matches)
     out = ["…" if start > 0 else ""]
     pos = start
     for m in matches:
@@ -124,14 +124,14 @@ def snippet(text: str, terms: Marks | Sequence[str], size: int = SNIPPET_CHARS) 
 
 def _best_window(text: str, matches: list[re.Match[str]], size: int) -> int:
     """Start of the window that holds the most distinct quoted phrases, then the most distinct
-    matched words (ties: the earliest)."""
+    matched words (ties: the earliest), led in by some context that leaves them all inside."""
     if not matches:
         return 0
-    best_start, best_key = 0, (-1, -1, -1)
+    best_start, best_end, best_key = 0, 0, (-1, -1, -1)
     for i, first in enumerate(matches):
         phrases: set[str] = set()
         words: set[str] = set()
-        count = 0
+        count, last_end = 0, first.end()
         for m in matches[i:]:
             if m.end() - first.start() > size:
                 break
@@ -140,22 +140,25 @@ def _best_window(text: str, matches: list[re.Match[str]], size: int) -> int:
                 phrases.add(phrase)
             else:
                 words.add(m.group().lower())
-            count += 1
+            count, last_end = count + 1, m.end()
         key = (len(phrases), len(words), count)
         if key > best_key:
-            best_key, best_start = key, first.start()
-    # Lead in with some context before the first match.
-    return max(0, min(best_start - size // 4, len(text) - size))
+            best_key, best_start, best_end = key, first.start(), last_end
+    lead = max(0, min(size // 4, size - (best_end - best_start)))
+    return max(0, min(best_start - lead, len(text) - size))
 
 
-def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move the window's edges to spaces so no word is cut (within a few characters)."""
+def _word_bounds(text: str, start: int, end: int, matches: list[re.Match[str]]) -> tuple[int, int]:
+    """Move the window's edges to spaces so no word is cut (within a few characters), never
+    past a match inside the window (a phrase has spaces of its own)."""
+    inside = [m for m in matches if m.start() >= start and m.end() <= end]
+    first, last = (inside[0].start(), inside[-1].end()) if inside else (end, start)
     if start > 0:
-        space = text.find(" ", start, start + 12)
+        space = text.find(" ", start, min(start + 12, first))
         if space != -1:
             start = space + 1
     if end < len(text):
-        space = text.rfind(" ", end - 12, end)
+        space = text.rfind(" ", max(end - 12, last), end)
         if space != -1:
             end = space
     return start, end

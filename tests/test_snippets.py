@@ -98,6 +98,11 @@ def test_a_phrase_found_with_a_suffix_between_its_words_is_one_run(service) -> N
     assert marked(hit.snippet) == ["군사적 원조"]
 
 
+def test_a_phrase_and_a_word_both_fit_in_the_sample_snippet(service) -> None:
+    hit = search(service, '"군사 동맹" 러시아').hits[0]
+    assert set(marked(hit.snippet)) == {"군사 동맹", "러시아"}, hit.snippet
+
+
 def test_highlight_marks_a_phrase_with_its_stem_and_a_particle() -> None:
     from sokbo.search.snippets import Marks
 
@@ -105,3 +110,11 @@ def test_highlight_marks_a_phrase_with_its_stem_and_a_particle() -> None:
     assert highlight("미국 군사 지원, 미국의 군사 훈련, 군사 미국", marks) == (
         "<mark>미국 군사</mark> 지원, <mark>미국의 군사</mark> 훈련, 군사 미국"
     )
+
+
+def test_a_snippet_keeps_its_last_phrase_whole_at_the_window_end() -> None:
+    from sokbo.search.snippets import Marks
+
+    text = "가" * 100 + " 러시아와 " + "나" * 60 + " 군사 동맹 " + "다" * 300
+    out = snippet(text, Marks(words=("러시아",), phrases=((("군사",), ("동맹",)),)))
+    assert set(marked(out)) == {"러시아", "군사 동맹"}, out
