@@ -35,7 +35,7 @@ from .request import SearchRequest
 from .response import Hit, SearchResponse, Similar
 from .analysis import Analyzer, written_words
 from .schema import MORPHEME_FIELDS, TITLE_FIELDS
-from .snippets import highlight, snippet
+from .snippets import Marks, highlight, snippet
 from .view import IndexView
 from .vocabulary import Vocabulary
 
@@ -98,8 +98,8 @@ def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
     if request.sort == "relevance" and (scores is None or not scores[list(final)].any()):
         request = replace(request, sort="newest")  # nothing to rank by (no words, or only -words)
     page, total = fold_and_page(final, scores, request, snap.view)
-    terms = squery.highlight_terms(parsed, snap.vocabulary, snap.analyzer)
-    hits = [_hit(snap.searcher, docnum, s, terms, similar) for docnum, s, similar in page]
+    marks = squery.highlight_marks(parsed, snap.vocabulary, snap.analyzer)
+    hits = [_hit(snap.searcher, docnum, s, marks, similar) for docnum, s, similar in page]
     partial = found is not None and found.partial and bool(found.mask.any())
     return SearchResponse(request, total, hits, facets, _since(started), partial, suggestion, expanded=expanded)
 
@@ -259,12 +259,13 @@ def _fold(
 # -- snippet --------------------------------------------------------------------------
 
 
-def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], similar: list[int]) -> Hit:
-    """One result: its stored fields, the title and a passage with the query's words marked."""
+def _hit(searcher: Any, docnum: int, score: float | None, marks: Marks, similar: list[int]) -> Hit:
+    """One result: its stored fields, the title and a passage with the query's words and
+    phrases marked (from the summary when only it has them)."""
     stored = searcher.stored_fields(docnum)
     body, summary = stored.get("body", ""), stored.get("summary", "")
     source = body
-    if terms and summary and not _contains_any(body, terms) and _contains_any(summary, terms):
+    if summary and not marks.found_in(body) and marks.found_in(summary):
         source = summary
     elif not body:
         source = summary
@@ -274,9 +275,9 @@ def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], simi
         url=stored.get("url", ""),
         date=stored.get("date", ""),
         categories=[c for c in stored.get("categories", "").split(",") if c],
-        snippet=snippet(source, terms),
+        snippet=snippet(source, marks),
         score=score,
-        title_html=highlight(stored.get("title", ""), terms),
+        title_html=highlight(stored.get("title", ""), marks),
         image=stored.get("image", ""),
         similar=[_similar(searcher.stored_fields(d)) for d in similar],
     )
@@ -284,11 +285,6 @@ def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], simi
 
 def _similar(stored: dict[str, Any]) -> Similar:
     return Similar(stored["id"], stored.get("title", ""), stored.get("url", ""), stored.get("date", ""))
-
-
-def _contains_any(text: str, terms: list[str]) -> bool:
-    lowered = text.lower()
-    return any(t in lowered for t in terms)
 
 
 def _since(started: float) -> float:
