@@ -97,11 +97,13 @@ def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
     final, facets = facet(matched, request, snap.view)
     if request.sort == "relevance" and (scores is None or not scores[list(final)].any()):
         request = replace(request, sort="newest")  # nothing to rank by (no words, or only -words)
-    page, total = fold_and_page(final, scores, request, snap.view)
+    page, stories = fold_and_page(final, scores, request, snap.view)
     marks = squery.highlight_marks(parsed, snap.vocabulary, snap.analyzer)
     hits = [_hit(snap.searcher, docnum, s, marks, similar) for docnum, s, similar in page]
     partial = found is not None and found.partial and bool(found.mask.any())
-    return SearchResponse(request, total, hits, facets, _since(started), partial, suggestion, expanded=expanded)
+    return SearchResponse(
+        request, len(final), hits, facets, _since(started), partial, suggestion, expanded=expanded, stories=stories
+    )
 
 
 # -- parse ----------------------------------------------------------------------------
@@ -214,7 +216,8 @@ def _intersect(base: frozenset[int], filters: Iterable[frozenset[int] | None]) -
 def fold_and_page(
     final: frozenset[int], scores: np.ndarray | None, request: SearchRequest, view: IndexView
 ) -> tuple[list[tuple[int, float | None, list[int]]], int]:
-    """The requested page as ``(docnum, score, folded near-duplicates)``, and the total.
+    """The requested page as ``(docnum, score, folded near-duplicates)``, and the number of
+    stories (results once near-duplicates fold: what the pages divide).
 
     Near-duplicates fold under the first of them shown: the page then starts later in the
     order, by at most the number of posts folded away."""

@@ -122,6 +122,7 @@ ENGLISH: dict[str, str] = {
         "A temporary error stopped the search. Please try again in a moment.",
     # parameter names (the 400 page)
     "페이지": "page",
+    "월": "month",
     "쪽당 기사 수": "posts per page",
     "맞춤법 교정": "spelling correction",
     "개수": "limit",

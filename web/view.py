@@ -7,7 +7,6 @@ come out in the request's language (:mod:`.i18n`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -18,7 +17,7 @@ from flask import current_app, url_for
 from sokbo.search import SearchRequest, SearchResponse
 from sokbo.search.response import Hit
 from sokbo.search.hangul import final_consonant
-from sokbo.search.request import MAX_PAGE
+from sokbo.search.request import MAX_PAGE, month_range
 
 from . import i18n
 from .i18n import gettext as _
@@ -271,12 +270,6 @@ def histogram(months: list[MonthLink]) -> list[Bar]:
         height = max(2, round(HISTOGRAM_HEIGHT * month.count / busiest)) if busiest else 0
         bars.append(Bar(x, height, month))
     return bars
-
-
-def month_range(month: str) -> tuple[dt.date, dt.date]:
-    """``2024-07`` → (2024-07-01, 2024-07-31)."""
-    year, number = (int(part) for part in month.split("-"))
-    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
 
 
 def quick_periods(search: SearchRequest) -> list[Link]:
