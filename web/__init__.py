@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from sokbo.search import SearchService
-from sokbo.search.config import index_dir
+from sokbo.search.config import cors_origins, index_dir
 
 EXTENSION = "sokbo"
 """The key of the app's SearchService in ``app.extensions``."""
@@ -22,19 +22,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """An app serving the index in ``INDEX_DIR`` (default: ``$SOKBO_INDEX`` or ``./sokbo-index``).
 
     ``test_config`` overrides the defaults, e.g. ``{"TESTING": True, "INDEX_DIR": "/tmp/ix"}``.
+    ``CORS_ORIGINS`` (default ``$SOKBO_CORS_ORIGINS``) lists the origins whose pages may read
+    the API; ValueError names one that is not an origin.
     """
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(index_dir()), SITE_TITLE="속보 검색")
+    app.config.from_mapping(INDEX_DIR=str(index_dir()), SITE_TITLE="속보 검색", CORS_ORIGINS=cors_origins())
     if test_config is not None:
         app.config.from_mapping(test_config)
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import api, errors, pages
+    from . import api, cors, errors, pages, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     errors.register(app)
+    cors.init_app(app)
+    security.init_app(app)
     return app
 
 

@@ -1,7 +1,7 @@
 """The JSON API: ``GET /api/search`` (the contract in API.md), ``GET /api/suggest`` and ``GET /api/health``.
 
-Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``) and carry
-``Access-Control-Allow-Origin: *``: the site's static pages call the API from their own origin.
+Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``). Which other
+origins' pages may read them is :mod:`.cors`'s business (an allow-list, empty by default).
 """
 
 from __future__ import annotations
@@ -59,11 +59,3 @@ def health() -> Response:
     """Liveness for monitors: the live index's post count and generation (503 without one)."""
     stats = get_service().stats()
     return json_response({"status": "ok", "posts": stats["posts"], "generation": stats["generation"]})
-
-
-@bp.after_app_request
-def allow_any_origin(response: Response) -> Response:
-    """Let pages on any origin read the API (every /api response, errors included)."""
-    if is_api_request():
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
