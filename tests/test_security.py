@@ -31,6 +31,9 @@ EVERY_KIND_OF_RESPONSE = [
     ("/api/suggest?q=동", 200),
     ("/api/health", 200),
     ("/api/nope", 404),
+    ("/feed.atom?q=동맹", 200),
+    ("/feed.atom?sort=x", 400),
+    ("/opensearch.xml", 200),
     ("/static/style.css", 200),
 ]
 
@@ -52,7 +55,7 @@ def test_every_response_carries_the_safe_headers(web_client, path: str, status: 
     assert_safe_headers(response.headers)
 
 
-@pytest.mark.parametrize("path", ["/", "/api/search?q=동맹", "/api/health"])
+@pytest.mark.parametrize("path", ["/", "/api/search?q=동맹", "/api/health", "/feed.atom"])
 def test_without_an_index_the_503s_carry_them_too(empty_client, path: str) -> None:
     response = empty_client.get(path)
     assert response.status_code == 503
@@ -127,6 +130,11 @@ def test_other_origins_get_no_allow_origin(cors_client, origin: str) -> None:
 def test_no_origin_gets_no_allow_origin(cors_client) -> None:
     response = cors_client.get("/api/search?q=동맹")
     assert "Access-Control-Allow-Origin" not in response.headers and "Origin" in response.vary
+
+
+def test_the_page_and_feeds_never_get_cors_headers(cors_client) -> None:
+    for path in ("/", "/feed.atom", "/opensearch.xml"):
+        assert "Access-Control-Allow-Origin" not in cors_client.get(path, headers={"Origin": SITE}).headers
 
 
 def test_a_preflight_for_get_is_answered_for_an_allowed_origin_only(cors_client) -> None:

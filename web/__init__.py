@@ -32,10 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import api, cors, errors, pages, security
+    from . import api, cors, errors, feeds, pages, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     errors.register(app)
     cors.init_app(app)
     security.init_app(app)
