@@ -35,6 +35,9 @@ EVERY_KIND_OF_RESPONSE = [
     ("/feed.atom?sort=x", 400),
     ("/opensearch.xml", 200),
     ("/static/style.css", 200),
+    ("/static/embed.js", 200),
+    ("/embed.js", 200),
+    ("/embed.css", 200),
 ]
 
 
@@ -94,6 +97,14 @@ def test_the_pages_have_no_inline_script_or_style(web_client) -> None:
         assert all(script.get("src") for script in soup.find_all("script")), path
         assert not soup.find_all("style") and not soup.select("[style]"), path
         assert not [tag for tag in soup.find_all(True) if any(a.startswith("on") for a in tag.attrs)], path
+
+
+def test_only_the_embeds_files_may_be_loaded_by_other_sites(web_client) -> None:
+    for path in ("/embed.js", "/embed.css"):
+        response = web_client.get(path)
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    for path in ("/", "/static/style.css", "/api/search?q=동맹", "/feed.atom", "/nope"):
+        assert web_client.get(path).headers["Cross-Origin-Resource-Policy"] == "same-origin", path
 
 
 def test_json_is_never_sniffed(web_client) -> None:
@@ -252,3 +263,23 @@ def test_sokbo_serve_refuses_a_value_that_is_not_an_origin(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["serve", "--index", str(tmp_path), "--cors-origin", "news.example.com/search"])
     assert result.exit_code == 2
     assert "not an origin" in result.output and "--cors-origin" in result.output
+
+
+# -- what the API hands the embed as HTML -------------------------------------------------------
+
+
+def test_title_html_and_snippet_hold_no_markup_but_mark(tmp_path: Path) -> None:
+    """The embed keeps the API's <mark> (search/snippets.py escapes everything else): prove it on hostile posts."""
+    from bs4 import BeautifulSoup
+
+    from tests.hostile_posts import HOSTILE_TITLES, build_hostile_index
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(build_hostile_index(tmp_path))}).test_client()
+    hits = client.get("/api/search", query_string={"q": "해킹 alert", "per_page": 100}).get_json()["hits"]
+    assert {hit["id"] for hit in hits} == set(HOSTILE_TITLES)
+    for hit in hits:
+        for field in ("title_html", "snippet"):
+            parsed = BeautifulSoup(hit[field], "html.parser")
+            assert {tag.name for tag in parsed.find_all(True)} == {"mark"}, (field, hit[field])
+            assert all(not tag.attrs for tag in parsed.find_all(True))
+        assert BeautifulSoup(hit["title_html"], "html.parser").get_text() == hit["title"]

@@ -32,11 +32,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import api, cors, errors, feeds, pages, security
+    from . import api, cors, embed, errors, feeds, pages, security
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(embed.bp)
     errors.register(app)
     cors.init_app(app)
     security.init_app(app)
