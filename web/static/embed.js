@@ -7,7 +7,8 @@
  * It reads ?q= from the page's own URL (so the site's search form can point at the page),
  * calls sokbo's /api/search across origins (the site must be on sokbo's --cors-origin list)
  * and pages with a "더 보기" button. data-lang="en" on the element switches to English;
- * data-per-page="20" asks for more results a page. Whatever the element held (say a plain
+ * data-per-page="20" asks for more results a page; data-sokbo-api="https://…/" names sokbo's
+ * address when this script is served from elsewhere. Whatever the element held (say a plain
  * form to sokbo's own page, the no-JavaScript fallback) is replaced.
  *
  * Safety: every node is built with createElement and text; titles and snippets arrive as
