@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from sokbo.web.i18n import translate
 from tests.hostile_posts import HOSTILE_TITLES, build_hostile_index
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -163,11 +164,16 @@ def test_a_feed_of_nothing_is_still_a_valid_feed(web_client, empty_client) -> No
     assert empty_client.get("/feed.atom").status_code == 503
 
 
-def test_the_feed_in_english(web_client) -> None:
+def test_the_feed_and_the_head_links_in_english(web_client) -> None:
     root = feed(web_client, q="동맹", lang="en")
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
-    assert text(root, "title") == "Results for ‘동맹’ - 속보 검색"
+    assert text(root, "title") == f"Results for ‘동맹’ - {translate('속보 검색', 'en')}"
     assert parse_qs(urlsplit(link(root, "self")).query)["lang"] == ["en"]
+    head = BeautifulSoup(web_client.get("/?q=NATO&category=정치&lang=en").get_data(as_text=True), "html.parser").head
+    alternate = head.find("link", rel="alternate", type="application/atom+xml")
+    assert alternate["title"] == f"Results for ‘NATO’ - {translate('속보 검색', 'en')}"
+    assert parse_qs(urlsplit(alternate["href"]).query) == {"q": ["NATO"], "category": ["정치"], "lang": ["en"]}
+    assert head.find("link", rel="search")["title"] == translate("속보 검색", "en")
 
 
 @pytest.mark.parametrize(
@@ -245,7 +251,7 @@ def test_every_page_links_opensearch_and_its_feed(web_client, path: str) -> None
     assert target.path == "/feed.atom" and alternate["title"]
     if "동맹" in path:  # the current search, without its page or sort
         assert parse_qs(target.query) == {"q": ["동맹"], "category": ["정치"]}
-        assert alternate["title"] == "‘동맹’ 검색 결과 (정치) - 속보 검색"
+        assert alternate["title"] == "‘동맹’ 검색 결과 - 속보 검색"
     else:
         assert target.query == "" and alternate["title"] == "최신 기사 - 속보 검색"
     assert feed(web_client, **{k: v for k, v in parse_qs(target.query).items()}) is not None

@@ -63,7 +63,7 @@ bp = Blueprint("feeds", __name__)
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
     """The OpenSearch description: the page, suggestions and Atom results, for the request's host."""
-    site = current_app.config["SITE_TITLE"]
+    site = site_name()
     lang = i18n.current()
     root = etree.Element(f"{{{OPENSEARCH_NS}}}OpenSearchDescription", nsmap={None: OPENSEARCH_NS, "moz": MOZ_NS})
 
@@ -127,7 +127,7 @@ def atom_feed(search: SearchRequest, response: SearchResponse) -> Any:
         child(root, "link", rel="next", type="application/atom+xml", href=link(search.page + 1))
     if search.page > 1:
         child(root, "link", rel="previous", type="application/atom+xml", href=link(search.page - 1))
-    child(child(root, "author"), "name", current_app.config["SITE_TITLE"])
+    child(child(root, "author"), "name", site_name())
     child(root, "generator", "sokbo")
     for hit in response.hits:
         entry = child(root, "entry")
@@ -159,20 +159,29 @@ def feed_url(search: SearchRequest, external: bool = False, page: int | None = N
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
-def feed_title(search: SearchRequest, lang: str) -> str:
-    """``‘동맹’ 검색 결과 (정치, 국제) - 속보 검색``: the query, its filters and the site."""
+def feed_title(search: SearchRequest, lang: str, filters: bool = True) -> str:
+    """``‘동맹’ 검색 결과 (정치, 국제) - 속보 검색``: the query, its filters (unless not wanted) and the site."""
     strings = STRINGS[lang]
     title = strings["results"].format(query=search.q) if search.q else strings["latest"]
-    filters = list(search.categories)
-    if search.date_from or search.date_to:
-        filters.append(f"{search.date_from or ''}~{search.date_to or ''}")
-    if filters:
-        title += f" ({', '.join(filters)})"
-    return f"{title} - {current_app.config['SITE_TITLE']}"
+    chosen = list(search.categories) if filters else []
+    if filters and (search.date_from or search.date_to):
+        chosen.append(f"{search.date_from or ''}~{search.date_to or ''}")
+    if chosen:
+        title += f" ({', '.join(chosen)})"
+    return f"{title} - {site_name()}"
+
+
+def site_name() -> str:
+    """The app's ``SITE_TITLE`` in the request's language (as the page's own header shows it)."""
+    return i18n.gettext(current_app.config["SITE_TITLE"])
 
 
 def feed_link() -> dict[str, str]:
-    """The current request's search as a feed: ``url`` and ``title`` for ``<link rel="alternate">``.
+    """The current request's search as a feed: ``url`` and ``title`` for ``<link rel="alternate">``,
+    and ``site``, the site's name for the OpenSearch link.
+
+    The title names the query, not the filters: the page's strings are all in its language,
+    and a category is the site's own word (the feed's own title names them).
 
     A request whose parameters are not a valid search (an error page) links the newest posts.
     """
@@ -180,7 +189,7 @@ def feed_link() -> dict[str, str]:
         search = SearchRequest.from_params(request.args.to_dict(flat=False))
     except BadParameter:
         search = SearchRequest()
-    return {"url": feed_url(search), "title": feed_title(search, i18n.current())}
+    return {"url": feed_url(search), "title": feed_title(search, i18n.current(), filters=False), "site": site_name()}
 
 
 @bp.app_context_processor
