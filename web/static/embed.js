@@ -302,8 +302,10 @@
     });
     this.page = page;
     this.shown += hits.length;
-    var pages = Math.min(MAX_PAGE, Math.ceil(total / this.perPage));
-    this.more.hidden = !(hits.length && this.shown < total && page < pages);
+    // Near-duplicates fold under a hit: page through "stories" and "pages" when the API gives them.
+    var stories = typeof body.stories === "number" ? body.stories : total;
+    var pages = Math.min(MAX_PAGE, typeof body.pages === "number" ? body.pages : Math.ceil(stories / this.perPage));
+    this.more.hidden = !(hits.length && this.shown < stories && page < pages);
     if (page > 1 && first) {
       var link = first.querySelector("a");
       if (link) link.focus();
