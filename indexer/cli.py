@@ -250,19 +250,36 @@ def _plain(snippet: str) -> str:
 @click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True, show_envvar=True)
 @click.option("--port", envvar=config.ENV_PORT, default=config.DEFAULT_PORT, type=int, show_default=True, show_envvar=True)
 @click.option("--threads", default=4, show_default=True, help="Waitress worker threads.")
-def serve_command(index_dir: Path, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help=f"A site whose pages may call the API, e.g. https://news.example.com (repeatable; "
+    f"default: ${config.ENV_CORS_ORIGINS}, comma- or space-separated; none by default).",
+)
+def serve_command(index_dir: Path, host: str, port: int, threads: int, cors_origins: tuple[str, ...]) -> None:
     """Serve the search page and the JSON API with waitress (a production WSGI server)."""
     import waitress
 
     from sokbo.web import create_app
 
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    settings: dict[str, object] = {"INDEX_DIR": str(index_dir)}
+    if cors_origins:
+        settings["CORS_ORIGINS"] = list(cors_origins)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--cors-origin' / $" + config.ENV_CORS_ORIGINS) from exc
     service: SearchService = app.extensions["sokbo"]
     if not service.available():
         click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
     else:
         service.warm_up()
     shown = f"[{host}]" if ":" in host else host
+    origins = app.config["CORS_ORIGINS"]
+    if origins:
+        click.echo(f"sokbo: pages of {', '.join(origins)} may call the API")
     click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="sokbo")
 

@@ -356,14 +356,16 @@ def test_an_empty_index_dir_is_a_503(empty_client, path: str) -> None:
     response = empty_client.get(path)
     assert response.status_code == 503
     assert response.headers["Content-Type"] == JSON_TYPE
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
     error = response.get_json()["error"]
     assert error["code"] == "index_missing" and error["message"]
 
 
 @pytest.mark.parametrize("path", ["/api/search?q=동맹", "/api/search?page=0", "/api/health", "/api/nope"])
-def test_api_responses_allow_any_origin(web_client, path: str) -> None:
-    assert web_client.get(path).headers["Access-Control-Allow-Origin"] == "*"
+def test_api_responses_allow_no_other_origin_by_default(web_client, path: str) -> None:
+    """No ``*``: other sites' pages read the API only from the allow-list (tests/test_security.py)."""
+    response = web_client.get(path, headers={"Origin": "https://news.example.com"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Origin" in response.vary
 
 
 def test_the_page_has_no_cors_header(web_client) -> None:
