@@ -440,9 +440,9 @@ def test_the_page_says_it_searched_the_correction_and_links_the_original(client)
     soup = page(client, q="해리수", category="국제")
     notice = soup.select_one(".notice.corrected")
     text = " ".join(notice.get_text().split())
-    assert text == "'해리수'에 맞는 기사가 없어 '해리스'로 검색했습니다. '해리수'로 검색하기"
+    assert text == "‘해리수’에 맞는 기사가 없어 ‘해리스’로 검색했습니다. ‘해리수’로 검색하기"
     assert notice.select_one("a").get_text() == "해리스"
-    assert soup.select_one(".summary").get_text().startswith("'해리스' 검색 결과")
+    assert soup.select_one(".summary").get_text().startswith("‘해리스’ 검색 결과")
     original = notice.select_one("a.original")
     assert query_of(original["href"]) == {"q": ["해리수"], "category": ["국제"], "correct": ["0"]}
     exact = page(client, **{k: v[0] for k, v in query_of(original["href"]).items()})

@@ -67,6 +67,7 @@ def page_globals() -> dict[str, Any]:
         "site_title": _(current_app.config["SITE_TITLE"]),
         "href": view.href,
         "_": _,
+        "_markup": i18n.gettext_markup,
         "lang": i18n.current(),
         "chosen_lang": i18n.chosen_language(),
         "languages": i18n.LANGUAGES,
@@ -91,4 +92,5 @@ def language_url(lang: str) -> str:
 
 bp.add_app_template_filter(lambda iso: view.post_date(iso), "post_date")
 bp.add_app_template_filter(view.seconds, "seconds")
+bp.add_app_template_filter(view.web_address, "web_address")
 bp.add_app_template_filter(view.ro, "ro")

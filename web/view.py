@@ -104,6 +104,8 @@ class ShownHit:
     hit: Hit
     date: PostDate
     thumb: str
+    link: str
+    """The post's URL when it is a web address or a site path; '' (no link) for anything else."""
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.hit, name)
@@ -216,16 +218,22 @@ def unquoted(query: str) -> str:
 def shown_hits(response: SearchResponse) -> list[ShownHit]:
     """The page's hits, with dates and thumbnails ready to print."""
     now = dt.datetime.now(site_zone())
-    return [ShownHit(hit, post_date(hit.date, now), thumbnail(hit.image)) for hit in response.hits]
+    return [
+        ShownHit(hit, post_date(hit.date, now), web_address(hit.image), web_address(hit.url)) for hit in response.hits
+    ]
 
 
-def thumbnail(image: str) -> str:
-    """The post's image URL when it is a web address or a path on the site; '' for anything else."""
-    image = image.strip()
-    parts = urlsplit(image)
+def web_address(url: str) -> str:
+    """``url`` when it is an http(s) address or a path on the site; '' for anything else
+    (``javascript:``, ``data:``, a protocol-relative ``//host``): a post's image and link."""
+    url = url.strip()
+    parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
-        return image
-    return image if not parts.scheme and image.startswith("/") and not image.startswith("//") else ""
+        return url
+    return url if not parts.scheme and url.startswith("/") and not url.startswith("//") else ""
+
+
+thumbnail = web_address
 
 
 def pager(search: SearchRequest, response: SearchResponse) -> Pager | None:
