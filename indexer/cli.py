@@ -1,7 +1,8 @@
 """The ``sokbo`` command: a thin click shell over :mod:`sokbo.indexer.build` and :mod:`sokbo.search`.
 
 Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing; 2
-unusable arguments (click's own convention, also used for a bad search parameter); 75 the index
+unusable arguments (click's own convention, also used for a bad search parameter, and for
+``serve`` on a port that is taken); 75 the index
 is being written by another run (``index --no-wait``).
 """
 
@@ -24,6 +25,12 @@ from .site import Site
 
 EXIT_BUSY = 75
 """``sokbo index --no-wait`` while another run writes the index (EX_TEMPFAIL: try again later)."""
+
+class UsageExit(click.ClickException):
+    """A one-line error with exit code 2: the command cannot run as given (a taken port)."""
+
+    exit_code = 2
+
 
 index_option = click.option(
     "--index",
@@ -249,7 +256,16 @@ def _plain(snippet: str) -> str:
 @index_option
 @click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True, show_envvar=True)
 @click.option("--port", envvar=config.ENV_PORT, default=config.DEFAULT_PORT, type=int, show_default=True, show_envvar=True)
-@click.option("--threads", default=4, show_default=True, help="Waitress worker threads.")
+@click.option(
+    "--workers",
+    envvar=config.ENV_WORKERS,
+    type=click.IntRange(1, 64),
+    default=config.default_workers,
+    show_default="one a core",
+    show_envvar=True,
+    help="Worker processes; they share the loaded model and index.",
+)
+@click.option("--threads", type=click.IntRange(1, 64), default=config.DEFAULT_THREADS, show_default=True, help="Threads per worker.")
 @click.option(
     "--cors-origin",
     "cors_origins",
@@ -258,11 +274,13 @@ def _plain(snippet: str) -> str:
     help=f"A site whose pages may call the API, e.g. https://news.example.com (repeatable; "
     f"default: ${config.ENV_CORS_ORIGINS}, comma- or space-separated; none by default).",
 )
-def serve_command(index_dir: Path, host: str, port: int, threads: int, cors_origins: tuple[str, ...]) -> None:
-    """Serve the search page and the JSON API with waitress (a production WSGI server)."""
-    import waitress
-
+def serve_command(
+    index_dir: Path, host: str, port: int, workers: int, threads: int, cors_origins: tuple[str, ...]
+) -> None:
+    """Serve the search page and the JSON API with waitress (a production WSGI server) in
+    worker processes forked after the model and the index are loaded."""
     from sokbo.web import create_app
+    from sokbo.web.server import ServeError, bind, serve
 
     settings: dict[str, object] = {"INDEX_DIR": str(index_dir)}
     if cors_origins:
@@ -271,6 +289,10 @@ def serve_command(index_dir: Path, host: str, port: int, threads: int, cors_orig
         app = create_app(settings)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--cors-origin' / $" + config.ENV_CORS_ORIGINS) from exc
+    try:
+        sock = bind(host, port)  # before loading: a taken port fails at once
+    except ServeError as exc:
+        raise UsageExit(str(exc)) from None
     service: SearchService = app.extensions["sokbo"]
     if not service.available():
         click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
@@ -280,8 +302,9 @@ def serve_command(index_dir: Path, host: str, port: int, threads: int, cors_orig
     origins = app.config["CORS_ORIGINS"]
     if origins:
         click.echo(f"sokbo: pages of {', '.join(origins)} may call the API")
-    click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="sokbo")
+    port = sock.getsockname()[1]
+    click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/ with {workers} worker(s) × {threads} threads (Ctrl+C to stop)")
+    serve(app, sock, workers, threads)
 
 
 @cli.command("stats")

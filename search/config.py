@@ -20,10 +20,17 @@ ENV_PROCS = "SOKBO_PROCS"
 ENV_SYNONYMS = "SOKBO_SYNONYMS"
 ENV_USER_DICT = "SOKBO_USER_DICT"
 ENV_CORS_ORIGINS = "SOKBO_CORS_ORIGINS"
+ENV_WORKERS = "SOKBO_WORKERS"
 
 DEFAULT_INDEX_DIR = "sokbo-index"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+DEFAULT_THREADS = 4
+
+
+def default_workers() -> int:
+    """Server worker processes: one a core (a process runs Python on one core at a time)."""
+    return max(1, os.cpu_count() or 1)
 
 
 def index_dir() -> Path:

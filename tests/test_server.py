@@ -181,3 +181,50 @@ def _owner_of_peer(client: tuple[str, int]) -> int:
 def _hex_address(host: str, port: int) -> str:
     packed = socket.inet_aton(host)
     return f"{int.from_bytes(packed, 'little'):08X}:{port:04X}"
+
+
+def test_sokbo_serve_on_a_busy_port_says_so_in_one_line_and_exits_2(web_index: Path) -> None:
+    from click.testing import CliRunner
+
+    from sokbo.indexer.cli import cli
+
+    taken = bind("127.0.0.1", 0)
+    port = taken.getsockname()[1]
+    try:
+        result = CliRunner().invoke(cli, ["serve", "--index", str(web_index), "--port", str(port)])
+    finally:
+        taken.close()
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: port {port} on 127.0.0.1 is already in use: stop what holds it, or pass --port"
+    assert "Traceback" not in result.output
+
+
+def test_sokbo_serve_starts_its_workers_and_answers(web_index: Path) -> None:
+    """The real command: workers from SOKBO_WORKERS, a raw UTF-8 query, SIGTERM stops it cleanly."""
+    port = bind("127.0.0.1", 0)
+    number = port.getsockname()[1]
+    port.close()
+    env = {**os.environ, "SOKBO_WORKERS": "2"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sokbo.indexer", "serve", "--index", str(web_index), "--port", str(number), "--threads", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert "with 2 worker(s) × 2 threads" in line, line
+        _children(server.pid, 2)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, _headers, body = raw(("127.0.0.1", number), "GET /api/search?q=동맹 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+        assert status == "HTTP/1.1 200 OK" and json.loads(body)["total"] == 12
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
