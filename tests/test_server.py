@@ -228,3 +228,21 @@ def test_sokbo_serve_starts_its_workers_and_answers(web_index: Path) -> None:
     finally:
         if server.poll() is None:
             server.kill()
+
+
+@pytest.mark.parametrize("host", ["a..b", "x" * 64 + ".com", "exa mple", "h:99999", "h:port", "", ".", "a.b:-1", "[::1"])
+def test_a_bad_host_is_a_json_400_on_every_route(web_client, host: str) -> None:
+    for path in ("/", "/?q=동맹", "/api/search?q=동맹", "/nope", "/static/style.css"):
+        response = web_client.get(path, headers={"Host": host})
+        assert response.status_code == 400, (host, path)
+        assert response.get_json()["error"]["code"] == "bad_host"
+
+
+@pytest.mark.parametrize("host", ["localhost", "news.example.com:8080", "[::1]:8080", "127.0.0.1", "뉴스.한국", "a_b.example", "example.com."])
+def test_good_hosts_pass(web_client, host: str) -> None:
+    assert web_client.get("/?q=동맹", headers={"Host": host}).status_code == 200
+
+
+def test_a_bad_host_over_a_real_server(server_url: tuple[str, int]) -> None:
+    status, headers, body = raw(server_url, b"GET / HTTP/1.1\r\nHost: a..b\r\nConnection: close\r\n\r\n")
+    assert status == "HTTP/1.1 400 Bad Request" and json.loads(body)["error"]["code"] == "bad_host"

@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
     from . import api, cors, embed, errors, feeds, pages, security
+    from .host import HostCheck
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     cors.init_app(app)
     security.init_app(app)
+    app.wsgi_app = HostCheck(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
