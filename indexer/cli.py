@@ -266,6 +266,7 @@ def _plain(snippet: str) -> str:
     help="Worker processes; they share the loaded model and index.",
 )
 @click.option("--threads", type=click.IntRange(1, 64), default=config.DEFAULT_THREADS, show_default=True, help="Threads per worker.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="One JSON line per request on standard output.")
 @click.option(
     "--cors-origin",
     "cors_origins",
@@ -275,11 +276,12 @@ def _plain(snippet: str) -> str:
     f"default: ${config.ENV_CORS_ORIGINS}, comma- or space-separated; none by default).",
 )
 def serve_command(
-    index_dir: Path, host: str, port: int, workers: int, threads: int, cors_origins: tuple[str, ...]
+    index_dir: Path, host: str, port: int, workers: int, threads: int, access_log: bool, cors_origins: tuple[str, ...]
 ) -> None:
     """Serve the search page and the JSON API with waitress (a production WSGI server) in
     worker processes forked after the model and the index are loaded."""
     from sokbo.web import create_app
+    from sokbo.web import access_log as access
     from sokbo.web.server import ServeError, bind, serve
 
     settings: dict[str, object] = {"INDEX_DIR": str(index_dir)}
@@ -303,6 +305,8 @@ def serve_command(
     if origins:
         click.echo(f"sokbo: pages of {', '.join(origins)} may call the API")
     port = sock.getsockname()[1]
+    if access_log:
+        access.to_stdout()
     click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/ with {workers} worker(s) × {threads} threads (Ctrl+C to stop)")
     serve(app, sock, workers, threads)
 

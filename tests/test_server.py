@@ -246,3 +246,31 @@ def test_good_hosts_pass(web_client, host: str) -> None:
 def test_a_bad_host_over_a_real_server(server_url: tuple[str, int]) -> None:
     status, headers, body = raw(server_url, b"GET / HTTP/1.1\r\nHost: a..b\r\nConnection: close\r\n\r\n")
     assert status == "HTTP/1.1 400 Bad Request" and json.loads(body)["error"]["code"] == "bad_host"
+
+
+def test_healthz_says_the_index_opens_its_generation_and_age(web_client, web_posts) -> None:
+    response = web_client.get("/healthz")
+    body = response.get_json()
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert body["status"] == "ok" and body["posts"] == len(web_posts) and body["generation"].startswith("gen-")
+    assert isinstance(body["age_s"], float) and body["age_s"] >= 0 and body["updated_at"]
+
+
+def test_healthz_without_an_index_is_a_json_503(empty_client) -> None:
+    response = empty_client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_missing"
+
+
+def test_the_access_log_has_one_json_line_per_request(web_client, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="sokbo.access"):
+        web_client.get("/api/search", query_string={"q": "동맹", "category": "정치"})
+        web_client.get("/?q=동맹")
+        web_client.get("/api/search?page=0")
+        web_client.get("/nope")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "sokbo.access"]
+    assert [(l["path"], l["status"], l["hits"]) for l in lines] == [
+        ("/api/search", 200, 7), ("/", 200, 12), ("/api/search", 400, None), ("/nope", 404, None)]
+    for line in lines:
+        assert line["method"] == "GET" and line["took_ms"] >= 0 and line["pid"] == os.getpid()
+        assert line["bytes"] > 0 and line["time"].endswith("+00:00")
+    assert "q=%EB%8F%99%EB%A7%B9" in lines[0]["query"]

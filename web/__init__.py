@@ -40,16 +40,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import api, cors, embed, errors, feeds, pages, security
+    from . import access_log, api, cors, embed, errors, feeds, health, pages, security
     from .host import HostCheck
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(health.bp)
     errors.register(app)
     cors.init_app(app)
     security.init_app(app)
+    access_log.init_app(app)
     app.wsgi_app = HostCheck(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from sokbo.search import BadParameter, SearchRequest
 from sokbo.search.request import SuggestRequest
 
-from . import get_service
+from . import access_log, get_service
 
 JSON_TYPE = "application/json; charset=utf-8"
 OPENSEARCH_SUGGESTIONS_TYPE = "application/x-suggestions+json; charset=utf-8"
@@ -38,7 +38,9 @@ def is_api_request() -> bool:
 def search() -> Response:
     """One page of hits with facets; a bad parameter raises BadParameter (a 400)."""
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
-    return json_response(get_service().search(search_request).as_dict())
+    response = get_service().search(search_request)
+    access_log.record_hits(response.total)
+    return json_response(response.as_dict())
 
 
 @bp.get("/suggest")
