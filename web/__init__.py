@@ -40,9 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import access_log, api, cors, embed, errors, feeds, health, pages, security
+    from . import access_log, api, compress, cors, embed, errors, feeds, health, pages, security
     from .host import HostCheck
 
+    compress.init_app(app)  # first: after_request functions run last-registered first
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
