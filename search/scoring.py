@@ -81,7 +81,9 @@ class Evidence:
 
     ``matched``, ``in_title`` and ``typed`` (has its words as typed) hold one boolean row per
     clause of the query; ``weak`` says which clauses have no content of their own,
-    ``inflected`` which were typed with a particle or an ending. ``bm25`` is each post's
+    ``needed`` how many of the content clauses a post had to have to match (as matching
+    decided: :func:`.pipeline.required`, or one when no post had that many), ``inflected``
+    which were typed with a particle or an ending. ``bm25`` is each post's
     BM25F for the whole query; ``typed_weight`` how much the words as typed weigh in it, for
     the clauses typed with a particle or an ending and for those typed bare
     (:meth:`.words.WordIndex.saturation`); ``phrase`` the posts with a quoted phrase exactly
@@ -91,6 +93,7 @@ class Evidence:
     in_title: np.ndarray
     typed: np.ndarray
     weak: Sequence[bool]
+    needed: int
     inflected: Sequence[bool]
     bm25: np.ndarray
     typed_weight: tuple[np.ndarray, np.ndarray]
@@ -120,7 +123,7 @@ def features(e: Evidence, among: np.ndarray) -> dict[str, np.ndarray]:
     found = {
         "bm25": _scaled(e.bm25, among),
         "coverage": share(e.matched),
-        "title": share(e.in_title),
+        "title": share(e.in_title) * titled(e),
         "typed": e.typed_weight[0] * together,
         "typed_share": share(e.typed & np.asarray(e.inflected, dtype=bool)[:, None]) * together,
         "typed_bare": e.typed_weight[1] * together,
@@ -128,6 +131,16 @@ def features(e: Evidence, among: np.ndarray) -> dict[str, np.ndarray]:
     if e.phrase is not None:
         found["phrase"] = e.phrase.astype(float)
     return found
+
+
+def titled(e: Evidence) -> np.ndarray:
+    """Whether each post's title alone has as many of the query's content words as a post
+    must have to match (``e.needed``): both of two, a majority of three or four. A title with
+    one word of two shares a topic with the query; BM25F's title weight already counts that."""
+    strong = ~np.asarray(e.weak, dtype=bool)
+    if not strong.any():
+        strong[:] = True
+    return e.in_title[strong].sum(axis=0) >= e.needed
 
 
 def score(e: Evidence, among: np.ndarray) -> np.ndarray:
