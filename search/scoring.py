@@ -2,7 +2,8 @@
 
 A post's score for a query is a weighted sum of features, each in [0, 1] (:data:`WEIGHTS`):
 its BM25F scaled to the best post's, the share of the query's words it has, the share its
-title has, how much the words weigh in it exactly as typed, the share of the words typed with
+title has (when the title alone would match the query), how much the words weigh in it
+exactly as typed, the share of the words typed with
 a particle that it has exactly so, and whether it has a quoted phrase as typed; times
 (1 + RECENCY × its place in date order), which only breaks near-ties.
 
@@ -40,7 +41,9 @@ WEIGHTS: dict[str, float] = {
 * ``bm25``: BM25F of the query's morphemes and bigrams, scaled to the best post's;
 * ``coverage``: the share of the query's words the post has (by morpheme or bigram), each
   word weighed by its rarity;
-* ``title``: the same share for its title;
+* ``title``: the same share for its title, only when the title alone has as many of the
+  query's content words as a post must have to match (:func:`titled`): a headline with one
+  word of two shares a topic with the query, and BM25F's title weight already counts it;
 * ``typed`` / ``typed_bare``: how much the query's words weigh in it exactly as typed, for
   words typed with a particle or an ending (동맹을: the reader's wording) / typed bare (동맹):
   BM25's saturating term frequency with its length norm, so one mention in a long body counts
