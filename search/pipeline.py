@@ -78,6 +78,9 @@ class Found:
     weak: list[bool]
     partial: bool
     """No post has every content word: these are the best partial matches."""
+    needed: int = 1
+    """How many of the query's content words a post had to have to match: :func:`required`,
+    or one when no post had that many."""
 
 
 def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
@@ -139,10 +142,12 @@ def match(parsed: ParsedQuery, boosts: dict[Term, float], snap: Snapshot) -> Fou
     weak = [squery.is_weak(parsed.clauses[i], analyzer) for i in kept]
     strong = [c.mask for c, w in zip(clauses, weak) if not w] or [c.mask for c in clauses]
     count = np.sum(strong, axis=0) * allowed
-    mask = count >= required(len(strong))
+    needed = required(len(strong))
+    mask = count >= needed
     if not mask.any():
-        mask = count >= 1
-    return Found(mask, clauses, kept, weak, partial=not (count == len(strong)).any())
+        needed = 1
+        mask = count >= needed
+    return Found(mask, clauses, kept, weak, partial=not (count == len(strong)).any(), needed=needed)
 
 
 def _index_term_check(searcher: Any) -> Callable[[str], bool]:
@@ -174,6 +179,7 @@ def score(parsed: ParsedQuery, boosts: dict[Term, float], found: Found, snap: Sn
         in_title=np.array([next(in_title).mask if q is not None else np.zeros_like(mask) for q in titled]),
         typed=np.array([view.words.mask_with_any(alternatives) & mask for alternatives in typed]),
         weak=found.weak,
+        needed=found.needed,
         inflected=inflected,
         bm25=sum(c.scores * (scoring.WEAK if w else 1.0) for c, w in zip(found.clauses, found.weak)),
         typed_weight=tuple(view.words.saturation(words, scoring.TYPED_FIELDS) for words in _typed_by_kind(typed, inflected)),
