@@ -21,8 +21,10 @@ def test_a_response_is_reused_for_the_same_request_on_the_same_version(service) 
 
 
 def test_the_cache_keeps_to_its_budget_dropping_the_least_recently_used(service) -> None:
-    requests = [SearchRequest(page=p, per_page=1) for p in range(1, 61)]  # ~2-3 KB each
-    cache = ResultCache(max_bytes=100_000)
+    from sokbo.search.analysis import deep_size
+
+    requests = [SearchRequest(page=p, per_page=1) for p in range(1, 61)]  # all about one size
+    cache = ResultCache(max_bytes=20 * deep_size(service.search(requests[0])))  # room for about 20
     hot = requests[0]
     for request in requests:
         cache.put(("g", 1), request, service.search(request))
