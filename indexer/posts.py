@@ -1,18 +1,19 @@
 """Which files of a Jekyll ``_posts`` folder are posts: every rule in one place, each refusal
 reported with its file.
 
-The rules, as Jekyll applies them to ``_posts`` (its defaults) and as sokbo adds for safety:
+The rules, Jekyll's (4.4, its defaults) where it has one, and sokbo's where it is stricter:
 
 * **Names.** Files and folders whose names start with ``.``, ``_`` or ``#`` or end with ``~``
   are ignored, like Jekyll does (``_drafts``, editor backups). A post is named
   ``YYYY-MM-DD-slug.EXT`` with a real date.
 * **Extensions.** Jekyll's Markdown extensions (its default ``markdown_ext``: ``.markdown``,
-  ``.mkdown``, ``.mkdn``, ``.mkd``, ``.md``) and ``.html``. A dated file with another extension
-  (``2024-06-12-x.txt``) is reported as not indexed; other files (images, notes) are left alone.
+  ``.mkdown``, ``.mkdn``, ``.mkd``, ``.md``) and ``.html``. Jekyll publishes a dated file of any
+  extension; sokbo reports one with another extension (``2024-06-12-x.txt``) as not indexed, and
+  leaves other files (images, notes) alone.
 * **Content.** A post starts with a front-matter block (``---`` lines); a file without one is
-  not a post (see :data:`NO_FRONT_MATTER`). Empty files, binary files (NUL bytes) and UTF-16 or
-  UTF-32 files (Jekyll reads posts as UTF-8 and skips those it cannot) are not posts either.
-  See :func:`content_refusal`.
+  not indexed (sokbo's rule, see :data:`NO_FRONT_MATTER`). Empty files, binary files (NUL bytes)
+  and UTF-16 or UTF-32 files (Jekyll reads posts as UTF-8 and skips those that are not) are not
+  posts either. See :func:`content_refusal`.
 * **Links stay inside.** A symbolic link is followed only to a regular file inside the posts
   folder; a link out of it, to a folder, dangling or in a loop is reported and not read, so a
   push cannot publish ``/etc/passwd``. A file reached through a link and under its own name is
@@ -56,8 +57,10 @@ _POST_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)\.[^.]+")
 _DATED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-.+\.[^.]+")
 """A name Jekyll would take for a post whatever its extension (its ``DATE_FILENAME_MATCHER``)."""
 
-NO_FRONT_MATTER = "no front matter: a post starts with a '---' line (Jekyll copies such files as they are)"
-"""Why a file without a front-matter block is not indexed."""
+NO_FRONT_MATTER = "no front matter: sokbo indexes files that start with a '---' line"
+"""Why a file without a front-matter block is not indexed. Jekyll 4 would still publish it
+(with no title, no categories); sokbo asks for the block so that a stray note or export in
+``_posts`` is not indexed as a post, and says so."""
 
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),

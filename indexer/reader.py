@@ -3,7 +3,8 @@
 Reading never raises for a bad post: everything wrong with a file becomes a
 :class:`~sokbo.indexer.problems.Problem` naming the file and line, and the post is still read
 whenever something usable is there (recovered front matter, the file name's date, the slug as
-title).
+title). Which files are posts at all is decided in :mod:`~sokbo.indexer.posts`; how much of a
+file is read, in :mod:`~sokbo.indexer.limits`.
 """
 
 from __future__ import annotations
