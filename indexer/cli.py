@@ -2,14 +2,18 @@
 
 Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing; 2
 unusable arguments (click's own convention, also used for a bad search parameter, and for
-``serve`` on a port that is taken); 75 the index
-is being written by another run (``index --no-wait``).
+``serve`` on a port that is taken); 73 the index folder cannot be written (read-only, or no
+permission); 74 writing the index failed otherwise (the disk is full, an I/O error); 75 the
+index is being written by another run (``index --no-wait``). 73-75 are sysexits.h's
+EX_CANTCREAT, EX_IOERR and EX_TEMPFAIL.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -21,10 +25,24 @@ from sokbo.search import BadParameter, IndexBusy, IndexMissing, SearchRequest, S
 from sokbo.search import config
 
 from .build import IndexSummary, build_index
+from .problems import printable
 from .site import Site
 
 EXIT_BUSY = 75
 """``sokbo index --no-wait`` while another run writes the index (EX_TEMPFAIL: try again later)."""
+
+EXIT_CANNOT_WRITE = 73
+"""``sokbo index`` cannot write in the index folder: read-only file system or no permission
+(EX_CANTCREAT). Not 1, which means some posts failed: here no post could be indexed."""
+
+EXIT_WRITE_FAILED = 74
+"""``sokbo index`` failed writing the index: the disk is full, or another I/O error (EX_IOERR)."""
+
+_CANNOT_WRITE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_REPORTED_ERRNO = re.compile(r"\[Errno (\d+)\] ([^\n:]+)")
+"""An OSError as a worker process reports it, in its traceback's text."""
+
 
 class UsageExit(click.ClickException):
     """A one-line error with exit code 2: the command cannot run as given (a taken port)."""
@@ -107,7 +125,8 @@ def index_command(
     state until the run commits.
 
     Exit codes: 0 done; 1 some posts could not be indexed (the rest were); 2 bad usage;
-    75 another run is writing the index (with --no-wait).
+    73 the index folder cannot be written (read-only, permissions); 74 writing the index failed
+    (disk full, I/O error); 75 another run is writing the index (with --no-wait).
     """
     try:
         site = Site.from_posts_dir(posts_dir, base_url=base_url, permalink=permalink)
@@ -173,8 +192,54 @@ def index_command(
         except IndexBusy as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
+        except (OSError, RuntimeError) as exc:
+            failure = _write_failure(exc, index_dir)
+            if failure is None:
+                raise
+            message, code = failure
+            if as_json:
+                click.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+            click.echo(f"sokbo: {message}", err=True)
+            sys.exit(code)
     report(summary)
     sys.exit(0 if summary.ok else 1)
+
+
+def _write_failure(exc: BaseException, index_dir: Path) -> tuple[str, int] | None:
+    """Return the one-line message and exit code for a run that could not write its index.
+
+    The OSError may be ``exc`` or behind it (a cleanup that failed the same way while handling
+    it), or come back from a worker process as text. None when ``exc`` is not such a failure.
+    The index is as it was: a rebuild is published only when complete, and an update commits
+    only at its end.
+    """
+    error = _os_error(exc)
+    if error is None:
+        return None
+    number, reason = error
+    folder = printable(str(index_dir), path=True)
+    if number in _CANNOT_WRITE:
+        return f"cannot write in the index folder {folder}: {reason}; the index is as it was", EXIT_CANNOT_WRITE
+    if number in _DISK_FULL:
+        return f"the disk of the index folder {folder} is full ({reason}); the index is as it was", EXIT_WRITE_FAILED
+    return f"writing the index in {folder} failed: {reason}; the index is as it was", EXIT_WRITE_FAILED
+
+
+def _os_error(exc: BaseException) -> tuple[int, str] | None:
+    """Return the errno and reason of the first OSError in ``exc``'s chain, or of the last one a
+    worker process reported in its traceback (a RuntimeError's text)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno:
+            return current.errno, current.strerror or str(current)
+        current = current.__cause__ or current.__context__
+    if isinstance(exc, RuntimeError):
+        reported = _REPORTED_ERRNO.findall(str(exc))
+        if reported:
+            return int(reported[-1][0]), reported[-1][1].strip()
+    return None
 
 
 @cli.command("search")
