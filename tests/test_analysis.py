@@ -158,3 +158,21 @@ def test_long_distinct_queries_do_not_grow_the_memo_past_its_budget() -> None:
         for term in query.parse(text).clauses[0][:1] + [query.Term(text, phrase=True)]:
             query.analyse(term, analyzer)
     assert analyzer.memo_bytes <= 1_000_000
+
+
+def test_a_huge_text_is_read_in_pieces_with_offsets_and_positions_kept() -> None:
+    """Kiwi slows sharply on one huge string; a long body is read a piece at a time, and its
+    terms still point at the right characters, in order."""
+    from sokbo.search.analysis import PIECE_CHARS, korean_terms, normalize
+
+    sentence = "대통령이 광복절 연설에서 통일을 강조했다. "
+    lines = PIECE_CHARS // 30
+    text = "\n".join(sentence * 3 for _ in range(lines))  # over two pieces
+    assert len(text) > 2 * PIECE_CHARS
+    terms = list(korean_terms(text))
+    text = normalize(text)
+    nouns = [(form, start, end) for form, _pos, start, end, _w in terms if form in ("대통령", "광복절", "연설", "통일")]
+    assert len(nouns) == 4 * 3 * lines
+    assert all(text[start:end] == form for form, start, end in nouns)
+    positions = [pos for _f, pos, *_ in terms]
+    assert positions == sorted(positions) and positions[-1] >= len(nouns) - 1
