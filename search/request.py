@@ -136,17 +136,18 @@ class SuggestRequest:
         return cls(q, limit)
 
 
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
+TRUE_VALUES = ("1", "true", "yes", "on")
+FALSE_VALUES = ("0", "false", "no", "off")
+"""What a 0/1 parameter (``correct``) takes, in any case."""
 
 
 def _flag(raw: str | None, name: str, default: bool) -> bool:
     if raw is None or not raw.strip():
         return default
     value = raw.strip().lower()
-    if value not in _TRUE + _FALSE:
+    if value not in TRUE_VALUES + FALSE_VALUES:
         raise BadParameter(name, f"'{name}' must be 1 or 0, not {raw[:40]!r}")
-    return value in _TRUE
+    return value in TRUE_VALUES
 
 
 def _date(raw: str | None, name: str) -> dt.date | None:

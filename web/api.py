@@ -1,4 +1,6 @@
-"""The JSON API: ``GET /api/search`` (the contract in API.md), ``GET /api/suggest`` and ``GET /api/health``.
+"""The JSON API: ``GET /api/search``, ``GET /api/suggest`` and ``GET /api/health``.
+
+``GET /api/openapi.json`` (:mod:`.openapi`) describes them; ``docs/api.md`` is their reference.
 
 Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``). Which other
 origins' pages may read them is :mod:`.cors`'s business (an allow-list, empty by default).
