@@ -228,10 +228,13 @@ BAD_SEARCHES: list[tuple[list[tuple[str, str]], str]] = [
     ([("page", "0")], "page"),
     ([("page", str(limits.MAX_PAGE + 1))], "page"),
     ([("page", "two")], "page"),
+    ([("page", " 2")], "page"),
     ([("per_page", "0")], "per_page"),
     ([("per_page", str(limits.MAX_PER_PAGE + 1))], "per_page"),
     ([("q", "가" * (limits.MAX_QUERY_CHARS + 1))], "q"),
+    ([("q", "가" * limits.MAX_QUERY_CHARS + " ")], "q"),
     ([("category", f"c{i}") for i in range(limits.MAX_CATEGORIES + 1)], "category"),
+    ([("category", "정치")] * (limits.MAX_CATEGORIES + 1), "category"),
     ([("from", "2024-02-30")], "from"),
     ([("from", "2024/07/01")], "from"),
     ([("to", "yesterday")], "to"),
@@ -240,6 +243,7 @@ BAD_SEARCHES: list[tuple[list[tuple[str, str]], str]] = [
     ([("month", "0000-01")], "month"),
     ([("month", "2024-07"), ("from", "2024-07-01")], "month"),
     ([("sort", "best")], "sort"),
+    ([("sort", "\t")], "sort"),
     ([("correct", "maybe")], "correct"),
 ]
 
@@ -272,7 +276,8 @@ def test_opensearch_suggestions_match_the_document(server: tuple[str, int]) -> N
 
 @pytest.mark.parametrize(
     ("params", "param"),
-    [({"limit": "0"}, "limit"), ({"limit": "21"}, "limit"), ({"limit": "x"}, "limit"), ({"format": "xml"}, "format"), ({"q": "a" * 1001}, "q")],
+    [({"limit": "0"}, "limit"), ({"limit": "21"}, "limit"), ({"limit": "x"}, "limit"), ({"format": "xml"}, "format"),
+     ({"format": " json"}, "format"), ({"q": "a" * 1001}, "q")],
     ids=lambda v: v if isinstance(v, str) else urlencode(v)[:30],
 )
 def test_a_bad_suggest_parameter_is_the_documented_400(server: tuple[str, int], params: dict[str, str], param: str) -> None:

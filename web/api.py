@@ -54,7 +54,7 @@ def suggest() -> Response:
     """
     started = time.perf_counter()
     params = request.args.to_dict(flat=False)
-    suggest_format = ((params.get("format") or [""])[0] or "json").strip()
+    suggest_format = (params.get("format") or [""])[0] or "json"
     if suggest_format not in SUGGEST_FORMATS:
         raise BadParameter("format", f"format must be one of {', '.join(SUGGEST_FORMATS)}, not {suggest_format[:40]!r}")
     suggest_request = SuggestRequest.from_params(params)

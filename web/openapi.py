@@ -125,7 +125,7 @@ def _search_parameters() -> list[dict[str, Any]]:
     """``SearchRequest.from_params``' parameters, with its limits."""
     return [
         _query("q", f"The query: words, `\"a phrase\"`, `-excluded`, `OR`; at most {MAX_QUERY_CHARS} "
-               "characters (after surrounding spaces are stripped). Empty or absent: browse the newest posts.",
+               "characters (surrounding spaces are ignored, but counted). Empty or absent: browse the newest posts.",
                {"type": "string", "maxLength": MAX_QUERY_CHARS}, example="동맹"),
         {
             "name": "category",
