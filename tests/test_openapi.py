@@ -335,3 +335,35 @@ def test_errors_of_the_server_layer_match_the_document(server: tuple[str, int]) 
 def test_a_raw_utf8_url_is_searched_like_an_escaped_one(server: tuple[str, int]) -> None:
     answer = raw(server, "GET /api/search?q=동맹 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
     assert check(answer, "/api/search", 200)["query"] == "동맹"
+
+
+# -- the human-readable reference ---------------------------------------------------------------
+
+API_MD = Path(__file__).resolve().parents[1] / "docs" / "api.md"
+
+
+def test_docs_api_md_names_every_path_and_parameter_of_the_document() -> None:
+    """docs/api.md, the reference people read, covers what the document describes."""
+    text = API_MD.read_text(encoding="utf-8")
+    for path, operations in document()["paths"].items():
+        assert f"`GET {path}`" in text, f"docs/api.md does not describe GET {path}"
+        for parameter in operations["get"].get("parameters", []):
+            assert f"`{parameter['name']}`" in text, f"docs/api.md does not name {path}'s parameter {parameter['name']}"
+    codes = ["bad_parameter", "bad_request", "bad_host", "not_found", "method_not_allowed", "index_missing", "index_damaged"]
+    for code in codes:
+        assert f"`{code}`" in text, f"docs/api.md does not name the error code {code}"
+
+
+def test_docs_api_md_states_the_documents_limits() -> None:
+    text = API_MD.read_text(encoding="utf-8").replace(",", "")
+    for limit in (limits.MAX_QUERY_CHARS, limits.MAX_CATEGORIES, limits.MAX_PAGE, limits.MAX_PER_PAGE, limits.MAX_SUGGESTIONS):
+        assert str(limit) in text
+
+
+def test_the_readme_points_to_the_reference_and_nothing_to_a_file_a_clone_lacks() -> None:
+    root = API_MD.parents[1]
+    assert "(docs/api.md)" in (root / "README.md").read_text(encoding="utf-8")
+    outside = "shared/" + "API.md"  # the workplace's notes, which a clone of sokbo does not have
+    files = [root / "README.md", *(root / "docs").rglob("*.md")]
+    files += [f for folder in ("search", "indexer", "web", "sokbo", "tests", "bench", "scripts") for f in (root / folder).rglob("*.py")]
+    assert [f for f in files if outside in f.read_text(encoding="utf-8", errors="replace")] == []
