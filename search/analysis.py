@@ -301,7 +301,7 @@ def _tokens(kiwi: Any, text: str) -> Iterator[tuple[str, str, int, int]]:
 
 
 def _pieces(text: str, limit: int) -> Iterator[tuple[int, str]]:
-    """``text`` in pieces of at most ``limit`` characters with their offsets, cut after a line
+    r"""``text`` in pieces of at most ``limit`` characters with their offsets, cut after a line
     break, else after a space, else anywhere.
 
     Example:
