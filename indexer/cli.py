@@ -1,8 +1,9 @@
 """The ``sokbo`` command: a thin click shell over :mod:`sokbo.indexer.build` and :mod:`sokbo.search`.
 
-Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing; 2
-unusable arguments (click's own convention, also used for a bad search parameter); 75 the index
-is being written by another run (``index --no-wait``).
+Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing or
+damaged (``search``, ``stats``); 2 unusable arguments (click's own convention, also used for a
+bad search parameter); 73 the index folder cannot be written (read-only, another user's) and
+74 its disk is full (``index``); 75 the index is being written by another run (``index --no-wait``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import click
 
-from sokbo.search import BadParameter, IndexBusy, IndexMissing, SearchRequest, SearchService
+from sokbo.search import BadParameter, IndexBusy, IndexDamaged, IndexMissing, IndexWriteError, SearchRequest, SearchService
 from sokbo.search import config
 
 from .build import IndexSummary, build_index
@@ -24,6 +25,10 @@ from .site import Site
 
 EXIT_BUSY = 75
 """``sokbo index --no-wait`` while another run writes the index (EX_TEMPFAIL: try again later)."""
+EXIT_CANNOT_WRITE = 73
+"""``sokbo index`` on an index folder it cannot write: read-only, or another user's (EX_CANTCREAT)."""
+EXIT_DISK_FULL = 74
+"""``sokbo index`` ran out of disk space (EX_IOERR); readers keep the last complete state."""
 
 index_option = click.option(
     "--index",
@@ -99,8 +104,9 @@ def index_command(
     reported with file and line; the rest are indexed. Readers keep searching the previous
     state until the run commits.
 
-    Exit codes: 0 done; 1 some posts could not be indexed (the rest were); 2 bad usage;
-    75 another run is writing the index (with --no-wait).
+    A damaged index is rebuilt in full, and the run says so. Exit codes: 0 done; 1 some
+    posts could not be indexed (the rest were); 2 bad usage; 73 the index folder cannot be
+    written; 74 the disk is full; 75 another run is writing the index (with --no-wait).
     """
     try:
         site = Site.from_posts_dir(posts_dir, base_url=base_url, permalink=permalink)
@@ -166,6 +172,9 @@ def index_command(
         except IndexBusy as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
+        except IndexWriteError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_DISK_FULL if exc.full else EXIT_CANNOT_WRITE)
     report(summary)
     sys.exit(0 if summary.ok else 1)
 
@@ -249,15 +258,32 @@ def serve_command(index_dir: Path, host: str, port: int, threads: int) -> None:
 
     from sokbo.web import create_app
 
+    _log_to_stderr()
     app = create_app({"INDEX_DIR": str(index_dir)})
     service: SearchService = app.extensions["sokbo"]
-    if not service.available():
-        click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
-    else:
+    try:
         service.warm_up()
+    except IndexDamaged:
+        pass  # said in one line by the service; it serves 503s until `sokbo index` repairs it
+    except IndexMissing:
+        click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="sokbo")
+
+
+def _log_to_stderr() -> None:
+    """Show sokbo's log lines (a damaged generation skipped, a search that met damage) on
+    stderr as ``sokbo: …``, whatever logging waitress sets up after."""
+    import logging
+
+    logger = logging.getLogger("sokbo")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("sokbo: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 @cli.command("stats")
