@@ -21,8 +21,9 @@ small commits), bigger ones only when their modification time differs from the c
 per process for each version of a file), or on request (``thorough``: after a query failed).
 Hashing every byte at every open would cost seconds at 100,000 posts, for every publish.
 
-Readers open files without ``mmap``: a segment truncated under a memory map kills the process
-with SIGBUS, while a short read is an exception that a search can answer with a 503.
+Index files are read without ``mmap`` (:mod:`~sokbo.search.files`): a segment truncated under
+a memory map kills the process with SIGBUS, while a short read is an exception that a search
+can answer with a 503.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage
 
+from .files import ReadStorage
 from .schema import SCHEMA_VERSION, build_schema
 
 CURRENT = "CURRENT"
@@ -263,7 +264,10 @@ class IndexStore:
             return Unusable(gen, _read_note(path / DAMAGED))
         if not (path / META).is_file():
             return Unusable(gen, f"{META} is missing")
-        meta = _read_json_or_none(path / META)
+        try:
+            meta = _parse_json((path / META).read_bytes())
+        except OSError as exc:
+            return Unusable(gen, f"{META} cannot be read ({exc.strerror})")
         if meta is None:
             return Unusable(gen, f"{META} is corrupt (not valid JSON)")
         if meta.get("schema_version") != SCHEMA_VERSION:
@@ -275,7 +279,7 @@ class IndexStore:
         recorded = meta.get("files") if isinstance(meta.get("files"), dict) else {}
         if toc in recorded and (problem := self._check_file(gen, toc, recorded[toc], thorough)):
             return problem
-        storage = FileStorage(str(path), supports_mmap=False)
+        storage = ReadStorage(str(path))
         try:
             segments = windex.TOC.read(storage, "MAIN").segments
         except Exception as exc:  # noqa: BLE001 - a damaged file fails in any of many ways
@@ -312,9 +316,13 @@ class IndexStore:
             return None  # a record this version does not understand: nothing to compare
         if stat.st_size != size:
             return Unusable(gen, f"{name} is {stat.st_size:,} bytes, {size:,} when it was committed")
-        if size <= SMALL_FILE or thorough or stat.st_mtime_ns != mtime_ns:
-            if self._crc(self.root / gen / name, stat) != crc:
-                return Unusable(gen, f"{name} does not match its checksum (its bytes changed since it was committed)")
+        known = (str(self.root / gen / name), stat.st_size, stat.st_mtime_ns, stat.st_ino) in self._hashed
+        if known or size <= SMALL_FILE or thorough or stat.st_mtime_ns != mtime_ns:
+            try:
+                if self._crc(self.root / gen / name, stat) != crc:
+                    return Unusable(gen, f"{name} does not match its checksum (its bytes changed since it was committed)")
+            except OSError as exc:
+                return Unusable(gen, f"{name} cannot be read ({exc.strerror})")
         return None
 
     def _crc(self, path: Path, stat: os.stat_result) -> int:
@@ -338,7 +346,7 @@ class IndexStore:
         """Record in ``gen.meta`` every index file of its latest commit (size, modification
         time, CRC-32), for :meth:`check`; files already recorded unchanged are not hashed again."""
         previous = gen.meta.get("files") if isinstance(gen.meta.get("files"), dict) else {}
-        storage = FileStorage(str(gen.path), supports_mmap=False)
+        storage = ReadStorage(str(gen.path))
         toc = _latest_toc(gen.path)
         names = [toc] if toc else []
         names += [s.segment_id() + SEGMENT_EXT for s in windex.TOC.read(storage, "MAIN").segments]
@@ -542,12 +550,21 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _read_json_or_none(path: Path) -> dict[str, Any] | None:
-    """A JSON object file's content; empty when it is missing, None when it is corrupt."""
+    """A JSON object file's content; empty when it is missing, None when it is corrupt (or
+    cannot be read)."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        return _parse_json(path.read_bytes())
     except (FileNotFoundError, NotADirectoryError):
-        return {} if not path.exists() else None
-    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+        return {}
+    except OSError:
+        return None
+
+
+def _parse_json(raw: bytes) -> dict[str, Any] | None:
+    """A JSON object, or None when ``raw`` is not one."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is a ValueError
         return None
     return data if isinstance(data, dict) else None
 
@@ -567,8 +584,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def _open_index(path: Path) -> Any:
-    """Open the Whoosh index in ``path`` for reading without ``mmap`` (see the module's doc)."""
-    return FileStorage(str(path), supports_mmap=False).open_index()
+    """Open the Whoosh index in ``path``, reading without ``mmap`` (see :mod:`.files`)."""
+    return ReadStorage(str(path)).open_index()
 
 
 def _latest_toc(path: Path) -> str | None:
@@ -590,7 +607,7 @@ def _tidy(path: Path) -> None:
     segments its table of contents does not list, and Whoosh's temporary files. Readers only
     open what the table of contents lists; the caller holds the writer's lock."""
     try:
-        keep = {s.segment_id() for s in windex.TOC.read(FileStorage(str(path), supports_mmap=False), "MAIN").segments}
+        keep = {s.segment_id() for s in windex.TOC.read(ReadStorage(str(path)), "MAIN").segments}
         names = os.listdir(path)
     except Exception:  # noqa: BLE001 - a damaged generation is rebuilt, not tidied
         return
