@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -215,12 +215,12 @@ def search_command(
     }
     try:
         request = SearchRequest.from_params(params)
-        response = SearchService(index_dir).search(request)
+        response = _reader(index_dir).search(request)
     except BadParameter as exc:
         option = {"q": "QUERY", "per_page": "--limit", "category": "--category"}.get(exc.param, f"--{exc.param}")
         raise click.BadParameter(exc.message, param_hint=option) from exc
     except IndexMissing as exc:
-        raise click.ClickException(str(exc)) from exc
+        _index_missing(exc)
     if as_json:
         _print_json(response.as_dict())
         return
@@ -238,6 +238,19 @@ def search_command(
         click.secho(f"{n}. {hit['title']}", bold=True)
         click.echo(f"   {hit['date'][:10]}  {', '.join(hit['categories'])}  {hit['url']}")
         click.echo(f"   {_plain(hit['snippet'])}")
+
+
+def _reader(index_dir: Path) -> SearchService:
+    """A service for one command: what it skips of a damaged index is said on stderr."""
+    return SearchService(index_dir, notify=lambda line: click.echo(f"sokbo: {line}", err=True))
+
+
+def _index_missing(exc: IndexMissing) -> NoReturn:
+    """Exit 1 for an index that is missing (saying what to do) or damaged (the service has
+    said why, in one line)."""
+    if not isinstance(exc, IndexDamaged):
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(1)
 
 
 def _plain(snippet: str) -> str:
@@ -292,9 +305,9 @@ def _log_to_stderr() -> None:
 def stats_command(index_dir: Path, as_json: bool) -> None:
     """Posts, categories, date range, size and generation of the index."""
     try:
-        stats = SearchService(index_dir).stats()
+        stats = _reader(index_dir).stats()
     except IndexMissing as exc:
-        raise click.ClickException(str(exc)) from exc
+        _index_missing(exc)
     if as_json:
         _print_json(stats)
         return

@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,10 +24,9 @@ from .analysis import Analyzer, analyzer_for
 from .codec import segment_writer
 from .document import Post
 from .lexicon import Lexicon, LexiconCache
-from .request import SearchRequest
+from .request import BadParameter, SearchRequest
 from .response import SearchResponse
 from .schema import to_fields
-from .request import BadParameter
 from .store import IndexBusy, IndexDamaged, IndexMissing, IndexStore, IndexWriteError, Notify, Opened, Unusable, ignore
 from .view import IndexView
 from .vocabulary import Vocabulary
@@ -371,7 +369,7 @@ class SearchService:
             "categories": {c: len(s) for c, s in sorted(view.by_category.items(), key=lambda kv: -len(kv[1]))},
             "first_date": iso(days[0]) if days else None,
             "last_date": iso(days[-1]) if days else None,
-            "size_bytes": self.store.size_bytes(),
+            "size_bytes": self.store.size_bytes(gen or None),
             "built_at": meta.get("built_at"),
             "updated_at": meta.get("updated_at", meta.get("built_at")),
         }

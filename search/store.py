@@ -536,9 +536,9 @@ class IndexStore:
                 else:
                     path.unlink(missing_ok=True)
 
-    def size_bytes(self) -> int:
-        """Bytes on disk of the live generation."""
-        gen = self.current()
+    def size_bytes(self, gen: str | None = None) -> int:
+        """Bytes on disk of a generation (default: the live one)."""
+        gen = gen or self.current()
         if gen is None:
             return 0
         return sum(p.stat().st_size for p in (self.root / gen).iterdir() if p.is_file())
