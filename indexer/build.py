@@ -28,7 +28,7 @@ import functools
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ from sokbo.search.vocabulary import Vocabulary
 
 from .check import duplicate_ids
 from .problems import Problem, Tally
-from .reader import iter_post_files, read_post
+from .posts import list_posts
+from .reader import read_post
 from .site import Site
 
 PARALLEL_FROM = 200
@@ -151,14 +152,24 @@ class Plan:
     gone: dict[str, FileState]
     """Files in the manifest that are gone or changed: their old ids may have to go."""
     duplicates: list[Problem]
+    held: dict[str, FileState] = dataclasses.field(default_factory=dict)
+    """Files in the manifest that could not be seen or read this time (their folder cannot be
+    listed, or the file cannot be read): not deleted, so their posts stay as they are. Also in
+    ``kept``."""
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    """Errors about files in ``held`` that were seen but could not be read."""
 
 
-def plan_run(files: list[Path], root: Path, manifest: dict[str, Any], site: Site) -> Plan:
+def plan_run(
+    files: list[Path], root: Path, manifest: dict[str, Any], site: Site, unreadable: Sequence[str] = ()
+) -> Plan:
     """Compare the files with the manifest: unchanged ones are kept, the rest are pending.
 
     Size and modification time decide without reading; when they differ, the content hash
     does (a touched but unchanged file is not re-analysed). If the site's settings changed
-    (URLs depend on them), every file is pending.
+    (URLs depend on them), every file is pending. A file of the manifest under one of the
+    ``unreadable`` folders (relative, ``/``-separated; "" is ``root`` itself), or one that is
+    there but cannot be read, is held: kept as it is, never removed.
     """
     same_site = manifest.get("version") == MANIFEST_VERSION and manifest.get("site") == _site_key(site)
     known = {rel: FileState(*entry) for rel, entry in manifest.get("files", {}).items()}
@@ -176,8 +187,13 @@ def plan_run(files: list[Path], root: Path, manifest: dict[str, Any], site: Site
                 plan.kept[rel] = old
                 plan.every.append(Pending(path, rel, old))
                 continue
-            digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        except OSError:
+            digest = _sha1(path)
+        except OSError as error:
+            if old:
+                message = f"cannot read the file: {error.strerror or error}; its post stays in the index as it was"
+                plan.problems.append(Problem(str(path), None, message, "error"))
+                plan.kept[rel] = plan.held[rel] = old
+                continue
             digest, stat = "", None  # reading it will report the problem
         state = FileState(path.stem, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0, digest)
         plan.every.append(Pending(path, rel, state))
@@ -187,8 +203,21 @@ def plan_run(files: list[Path], root: Path, manifest: dict[str, Any], site: Site
         if old:
             plan.gone[rel] = old
         plan.pending.append(plan.every[-1])
-    plan.gone.update(known)  # files that are no longer there
+    for rel, old in known.items():  # files no longer listed: deleted, or not seen this time
+        if any(not folder or rel.startswith(f"{folder}/") for folder in unreadable):
+            plan.kept[rel] = plan.held[rel] = old
+        else:
+            plan.gone[rel] = old
     return plan
+
+
+def _sha1(path: Path) -> str:
+    """The content hash of a file, read in blocks (a post may be of any size)."""
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _site_key(site: Site) -> dict[str, Any]:
@@ -288,14 +317,21 @@ def _build_index(
             full = True
             if notify is not None:
                 notify("the user dictionary changed: every post is analysed again")
-        files = iter_post_files(posts_dir)
-        plan = plan_run(files, posts_dir, manifest, site)
-        summary.problems.extend(plan.duplicates)
-        summary.failed += len(plan.duplicates)
+        listing = list_posts(posts_dir)
+        files = listing.files
+        summary.record_listing(listing.problems, listing.failed, listing.skipped)
+        plan = plan_run(files, posts_dir, manifest, site, listing.unreadable)
+        summary.record_listing([*plan.duplicates, *plan.problems], len(plan.duplicates) + len(plan.problems), 0)
         before = {state.id for state in [*plan.kept.values(), *plan.gone.values()]}
         summary.full = full or not usable or (
-            len(plan.pending) >= PARALLEL_FROM and len(plan.pending) > len(files) / 2
+            len(plan.pending) >= PARALLEL_FROM and len(plan.pending) > len(files) / 2 and not plan.held
         )
+        if summary.full and plan.held:
+            # A rebuild reads every post again: the held ones cannot be, and would be lost.
+            summary.record_listing([_cannot_rebuild(posts_dir, plan)], 1, 0)
+            summary.posts = len(before)
+            summary.seconds = time.perf_counter() - started
+            return summary
         todo = plan.every if summary.full else plan.pending
         if on_plan is not None:
             on_plan(len(todo))
@@ -351,6 +387,15 @@ def _build_index(
         summary.removed = len(before - now)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _cannot_rebuild(posts_dir: Path, plan: Plan) -> Problem:
+    """The error of a rebuild refused because some posts in the index cannot be read now."""
+    message = (
+        f"the index was not rebuilt: {len(plan.held)} of its posts are in files or folders that "
+        "cannot be read now (see above), and a rebuild would drop them; fix those and run again"
+    )
+    return Problem(str(posts_dir), None, message, "error")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, Tally
-from .reader import iter_post_files, read_post
+from .posts import list_posts
+from .reader import read_post
 from .site import Site
 
 __all__ = ["CheckReport", "check_posts", "duplicate_ids", "format_problem"]
@@ -42,16 +43,19 @@ class CheckReport(Tally):
 
 
 def format_problem(problem: Problem) -> str:
-    """Return ``file:line: severity: message`` (compiler style, so editors can jump to it)."""
-    where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
-    return f"{where}: {problem.severity}: {problem.message}"
+    """Return ``file:line: severity: message`` (compiler style, so editors can jump to it).
+
+    Control characters in the file name or message are escaped: one problem, one line.
+    """
+    return f"{problem.where()}: {problem.severity}: {problem.shown_message}"
 
 
 def duplicate_ids(files: list[Path]) -> list[Problem]:
     """Return an error for every file whose post id (its stem) an earlier file already gives.
 
     The id is the index's key, so of two such files only one can be indexed; each error names
-    both files. ``files`` is taken in order (:func:`iter_post_files` sorts it by name).
+    both files. ``files`` is taken in order (:func:`~sokbo.indexer.posts.list_posts` sorts
+    them by name).
     """
     first: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -76,8 +80,10 @@ def check_posts(posts_dir: Path | str, site: Site | None = None) -> CheckReport:
     if not posts_dir.is_dir():
         raise NotADirectoryError(f"{posts_dir} is not a folder of posts")
     site = site or Site.from_posts_dir(posts_dir)
-    files = iter_post_files(posts_dir)
+    listing = list_posts(posts_dir)
+    files = listing.files
     report = CheckReport(files=len(files))
+    report.record_listing(listing.problems, listing.failed, listing.skipped)
     readable: set[str] = set()
     for path in files:
         result = read_post(path, site)

@@ -2,14 +2,18 @@
 
 Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing or
 damaged (``search``, ``stats``); 2 unusable arguments (click's own convention, also used for a
-bad search parameter); 73 the index folder cannot be written (read-only, another user's) and
-74 its disk is full (``index``); 75 the index is being written by another run (``index --no-wait``).
+bad search parameter, and for ``serve`` on a port that is taken); 73 the index folder cannot be written (read-only, or no
+permission); 74 writing the index failed otherwise (the disk is full, an I/O error); 75 the
+index is being written by another run (``index --no-wait``). 73-75 are sysexits.h's
+EX_CANTCREAT, EX_IOERR and EX_TEMPFAIL.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -17,18 +21,34 @@ from typing import Any, NoReturn
 
 import click
 
-from sokbo.search import BadParameter, IndexBusy, IndexDamaged, IndexMissing, IndexWriteError, SearchRequest, SearchService
+from sokbo.search import BadParameter, IndexBusy, IndexDamaged, IndexMissing, SearchRequest, SearchService
 from sokbo.search import config
 
 from .build import IndexSummary, build_index
+from .problems import printable
 from .site import Site
 
 EXIT_BUSY = 75
 """``sokbo index --no-wait`` while another run writes the index (EX_TEMPFAIL: try again later)."""
+
 EXIT_CANNOT_WRITE = 73
-"""``sokbo index`` on an index folder it cannot write: read-only, or another user's (EX_CANTCREAT)."""
-EXIT_DISK_FULL = 74
-"""``sokbo index`` ran out of disk space (EX_IOERR); readers keep the last complete state."""
+"""``sokbo index`` cannot write in the index folder: read-only file system or no permission
+(EX_CANTCREAT). Not 1, which means some posts failed: here no post could be indexed."""
+
+EXIT_WRITE_FAILED = 74
+"""``sokbo index`` failed writing the index: the disk is full, or another I/O error (EX_IOERR)."""
+
+_CANNOT_WRITE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_REPORTED_ERRNO = re.compile(r"\[Errno (\d+)\] ([^\n:]+)")
+"""An OSError as a worker process reports it, in its traceback's text."""
+
+
+class UsageExit(click.ClickException):
+    """A one-line error with exit code 2: the command cannot run as given (a taken port)."""
+
+    exit_code = 2
+
 
 index_option = click.option(
     "--index",
@@ -104,9 +124,9 @@ def index_command(
     reported with file and line; the rest are indexed. Readers keep searching the previous
     state until the run commits.
 
-    A damaged index is rebuilt in full, and the run says so. Exit codes: 0 done; 1 some
-    posts could not be indexed (the rest were); 2 bad usage; 73 the index folder cannot be
-    written; 74 the disk is full; 75 another run is writing the index (with --no-wait).
+    A damaged index is rebuilt in full, and the run says so. Exit codes: 0 done; 1 some posts could not be indexed (the rest were); 2 bad usage;
+    73 the index folder cannot be written (read-only, permissions); 74 writing the index failed
+    (disk full, I/O error); 75 another run is writing the index (with --no-wait).
     """
     try:
         site = Site.from_posts_dir(posts_dir, base_url=base_url, permalink=permalink)
@@ -172,11 +192,54 @@ def index_command(
         except IndexBusy as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
-        except IndexWriteError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(EXIT_DISK_FULL if exc.full else EXIT_CANNOT_WRITE)
+        except (OSError, RuntimeError) as exc:
+            failure = _write_failure(exc, index_dir)
+            if failure is None:
+                raise
+            message, code = failure
+            if as_json:
+                click.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+            click.echo(f"sokbo: {message}", err=True)
+            sys.exit(code)
     report(summary)
     sys.exit(0 if summary.ok else 1)
+
+
+def _write_failure(exc: BaseException, index_dir: Path) -> tuple[str, int] | None:
+    """Return the one-line message and exit code for a run that could not write its index.
+
+    The OSError may be ``exc`` or behind it (a cleanup that failed the same way while handling
+    it), or come back from a worker process as text. None when ``exc`` is not such a failure.
+    The index is as it was: a rebuild is published only when complete, and an update commits
+    only at its end.
+    """
+    error = _os_error(exc)
+    if error is None:
+        return None
+    number, reason = error
+    folder = printable(str(index_dir), path=True)
+    if number in _CANNOT_WRITE:
+        return f"cannot write in the index folder {folder}: {reason}; the index is as it was", EXIT_CANNOT_WRITE
+    if number in _DISK_FULL:
+        return f"the disk of the index folder {folder} is full ({reason}); the index is as it was", EXIT_WRITE_FAILED
+    return f"writing the index in {folder} failed: {reason}; the index is as it was", EXIT_WRITE_FAILED
+
+
+def _os_error(exc: BaseException) -> tuple[int, str] | None:
+    """Return the errno and reason of the first OSError in ``exc``'s chain, or of the last one a
+    worker process reported in its traceback (a RuntimeError's text)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno:
+            return current.errno, current.strerror or str(current)
+        current = current.__cause__ or current.__context__
+    if isinstance(exc, RuntimeError):
+        reported = _REPORTED_ERRNO.findall(str(exc))
+        if reported:
+            return int(reported[-1][0]), reported[-1][1].strip()
+    return None
 
 
 @cli.command("search")
@@ -185,6 +248,7 @@ def index_command(
 @click.option("--category", "-c", "categories", multiple=True, help="Only posts in this category (repeatable: any of).")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Posts from this date (inclusive).")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Posts up to this date (inclusive).")
+@click.option("--month", metavar="YYYY-MM", help="Posts of this calendar month (instead of --from/--to).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), help="Order of the hits.")
 @click.option("--page", default="1", show_default=True, help="Page of hits.")
 @click.option("--limit", "per_page", default="10", show_default=True, help="Hits per page (1-100).")
@@ -196,6 +260,7 @@ def search_command(
     categories: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
+    month: str | None,
     sort: str | None,
     page: str,
     per_page: str,
@@ -208,6 +273,7 @@ def search_command(
         "category": list(categories),
         "from": [date_from or ""],
         "to": [date_to or ""],
+        "month": [month or ""],
         "sort": [sort or ""],
         "page": [page],
         "per_page": [per_page],
@@ -215,7 +281,11 @@ def search_command(
     }
     try:
         request = SearchRequest.from_params(params)
-        response = _reader(index_dir).search(request)
+        service = _reader(index_dir)
+        loading = time.perf_counter()
+        service.warm_up()  # outside took_ms, which times the search alone
+        loaded_s = time.perf_counter() - loading
+        response = service.search(request)
     except BadParameter as exc:
         option = {"q": "QUERY", "per_page": "--limit", "category": "--category"}.get(exc.param, f"--{exc.param}")
         raise click.BadParameter(exc.message, param_hint=option) from exc
@@ -226,7 +296,7 @@ def search_command(
         return
     body = response.as_dict()
     found = f"{body['total']} hits" + (" (partial matches: no post has every word)" if body["partial"] else "")
-    click.echo(f"{found}, page {body['page']} of {response.pages}, {body['took_ms']} ms")
+    click.echo(f"{found}, page {body['page']} of {response.pages}, {body['took_ms']} ms (loading the index and the Korean model: {loaded_s:.1f} s)")
     if body["corrected"]:
         click.echo(f"Nothing found for {query!r}: these are the hits of {body['suggestion']!r} (--no-correct: of {query!r})")
     elif body["suggestion"]:
@@ -264,15 +334,46 @@ def _plain(snippet: str) -> str:
 @index_option
 @click.option("--host", envvar=config.ENV_HOST, default=config.DEFAULT_HOST, show_default=True, show_envvar=True)
 @click.option("--port", envvar=config.ENV_PORT, default=config.DEFAULT_PORT, type=int, show_default=True, show_envvar=True)
-@click.option("--threads", default=4, show_default=True, help="Waitress worker threads.")
-def serve_command(index_dir: Path, host: str, port: int, threads: int) -> None:
-    """Serve the search page and the JSON API with waitress (a production WSGI server)."""
-    import waitress
-
+@click.option(
+    "--workers",
+    envvar=config.ENV_WORKERS,
+    type=click.IntRange(1, 64),
+    default=config.default_workers,
+    show_default="one a core",
+    show_envvar=True,
+    help="Worker processes; they share the loaded model and index.",
+)
+@click.option("--threads", type=click.IntRange(1, 64), default=config.DEFAULT_THREADS, show_default=True, help="Threads per worker.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="One JSON line per request on standard output.")
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help=f"A site whose pages may call the API, e.g. https://news.example.com (repeatable; "
+    f"default: ${config.ENV_CORS_ORIGINS}, comma- or space-separated; none by default).",
+)
+def serve_command(
+    index_dir: Path, host: str, port: int, workers: int, threads: int, access_log: bool, cors_origins: tuple[str, ...]
+) -> None:
+    """Serve the search page and the JSON API with waitress (a production WSGI server) in
+    worker processes forked after the model and the index are loaded."""
     from sokbo.web import create_app
+    from sokbo.web import access_log as access
+    from sokbo.web.server import ServeError, bind, serve
 
     _log_to_stderr()
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    settings: dict[str, object] = {"INDEX_DIR": str(index_dir)}
+    if cors_origins:
+        settings["CORS_ORIGINS"] = list(cors_origins)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--cors-origin' / $" + config.ENV_CORS_ORIGINS) from exc
+    try:
+        sock = bind(host, port)  # before loading: a taken port fails at once
+    except ServeError as exc:
+        raise UsageExit(str(exc)) from None
     service: SearchService = app.extensions["sokbo"]
     try:
         service.warm_up()
@@ -281,8 +382,14 @@ def serve_command(index_dir: Path, host: str, port: int, threads: int) -> None:
     except IndexMissing:
         click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="sokbo")
+    origins = app.config["CORS_ORIGINS"]
+    if origins:
+        click.echo(f"sokbo: pages of {', '.join(origins)} may call the API")
+    port = sock.getsockname()[1]
+    if access_log:
+        access.to_stdout()
+    click.echo(f"sokbo: serving {index_dir} on http://{shown}:{port}/ with {workers} worker(s) × {threads} threads (Ctrl+C to stop)")
+    serve(app, sock, workers, threads)
 
 
 def _log_to_stderr() -> None:

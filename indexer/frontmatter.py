@@ -16,6 +16,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from sokbo.indexer.limits import MAX_FRONT_MATTER_BYTES, MAX_FRONT_MATTER_DEPTH, MAX_FRONT_MATTER_VALUES
 from sokbo.indexer.problems import Problem
 
 __all__ = ["FrontMatter", "parse_front_matter", "read_front_matter"]
@@ -51,6 +52,8 @@ class FrontMatter:
     """1-based line in the file of each top-level key, to point problems at."""
     start_line: int = 1
     """1-based line of the opening ``---`` (or of the first text when there is none)."""
+    missing: bool = False
+    """True when the text does not start with a ``---`` line: it has no front matter at all."""
 
 
 def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, list[Problem]]:
@@ -66,8 +69,10 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
     """Split ``text`` (a whole post file) into front matter and body; never raises.
 
     A byte-order mark and CRLF line ends are accepted. Text without front matter is all body
-    (with a warning). Front matter that strict YAML rejects is recovered line by line (see
-    :func:`_recover`) with a warning carrying the line YAML stumbled on.
+    (with a warning, and ``missing`` set). Front matter that strict YAML rejects is recovered
+    line by line (see :func:`_recover`) with a warning carrying the line YAML stumbled on.
+    Front matter over the size limit, or whose YAML aliases expand past the limit on values,
+    gives an error and no data (see :mod:`~sokbo.indexer.limits`).
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     stripped = text.strip()
@@ -76,7 +81,8 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
     opening = _BOUNDARY.match(stripped)
     if opening is None:
         message = "no front matter (the file does not start with a '---' line)"
-        return FrontMatter({}, stripped, [Problem(path, first_line, message)], start_line=first_line)
+        problems = [Problem(path, first_line, message)]
+        return FrontMatter({}, stripped, problems, start_line=first_line, missing=True)
     closing = _BOUNDARY.search(stripped, opening.end())
     if closing is None:
         message = "front matter opened here is never closed by a '---' line; read as body"
@@ -84,6 +90,10 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
         return FrontMatter({}, stripped, problems, start_line=first_line)
 
     block = stripped[opening.end() : closing.start()]
+    size = len(block.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        message = f"front matter of {size / 1024:,.0f} KB, over the limit of {MAX_FRONT_MATTER_BYTES // 1024} KB: not indexed"
+        return FrontMatter({}, "", [Problem(path, first_line, message, "error")], start_line=first_line)
     # The file line of the block's line 0, what remains of the opening `---` line: YAML counts
     # its error lines from there.
     block_line = first_line + stripped[: opening.end()].count("\n")
@@ -103,6 +113,10 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
         # A value YAML recognises but cannot build, such as the date 2024-13-45.
         line, reason = block_line + 1, str(error)
     else:
+        refusal = _too_large(data)
+        if refusal is not None:
+            problems = [Problem(path, first_line, f"front matter {refusal}: not indexed", "error")]
+            return FrontMatter({}, "", problems, start_line=first_line)
         if data or not any(_is_content(line) for _, line in lines):
             data = {str(key): value for key, value in data.items()}
             return FrontMatter(data, body, key_lines=key_lines, start_line=first_line)
@@ -112,6 +126,35 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
     problems = [Problem(path, line, message)]
     recovered = _recover(lines)
     return FrontMatter(recovered, body, problems, True, key_lines, first_line)
+
+
+def _too_large(data: Any) -> str | None:
+    """Say why parsed front matter is too large to read, or None.
+
+    YAML aliases (``*name``) make the parser share one object wherever the alias appears, which
+    costs nothing; reading the values (categories, text) visits every appearance, which is
+    what a 503-byte "billion laughs" turns into 387 million. So the values are counted as
+    reading would visit them, and counting stops at :data:`MAX_FRONT_MATTER_VALUES` (an alias
+    of a list inside itself never ends, and is stopped the same way). Without a stack of our
+    own, lists nested a thousand deep (as far as the parser goes) would exhaust Python's.
+    """
+    budget = MAX_FRONT_MATTER_VALUES
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return f"holds more than {MAX_FRONT_MATTER_VALUES:,} values once its YAML aliases (*name) are expanded"
+        if isinstance(value, dict):
+            children: Any = [*value.keys(), *value.values()]
+        elif isinstance(value, (list, tuple, set)):
+            children = value
+        else:
+            continue
+        if depth >= MAX_FRONT_MATTER_DEPTH:
+            return f"nests lists or mappings more than {MAX_FRONT_MATTER_DEPTH} deep"
+        stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def _locate(error: yaml.YAMLError, block_line: int) -> int | None:

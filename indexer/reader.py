@@ -3,29 +3,37 @@
 Reading never raises for a bad post: everything wrong with a file becomes a
 :class:`~sokbo.indexer.problems.Problem` naming the file and line, and the post is still read
 whenever something usable is there (recovered front matter, the file name's date, the slug as
-title).
+title). Which files are posts at all is decided in :mod:`~sokbo.indexer.posts`; how much of a
+file is read, in :mod:`~sokbo.indexer.limits`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sokbo.indexer.frontmatter import TITLE_EXTRA, read_front_matter
+from sokbo.indexer.limits import (
+    MAX_EXCERPT_CHARS,
+    MAX_IMAGE_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NAMES,
+    MAX_POST_BYTES,
+    MAX_TITLE_CHARS,
+)
+from sokbo.indexer.posts import NO_FRONT_MATTER, POST_EXTENSIONS, content_refusal, list_posts, post_name
 from sokbo.indexer.problems import Problem
 from sokbo.indexer.site import Site
 from sokbo.indexer.text import body_to_text, plain_text
 from sokbo.search.document import Post
 
 __all__ = ["POST_EXTENSIONS", "ReadResult", "iter_post_files", "read_post"]
-
-POST_EXTENSIONS = (".md", ".markdown", ".html")
-
-_POST_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)\.(?i:md|markdown|html)")
 
 _DATE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -53,28 +61,14 @@ class ReadResult:
 
 
 def iter_post_files(posts_dir: Path | str) -> list[Path]:
-    """Return the post files (``*.md``, ``*.markdown``, ``*.html``) under ``posts_dir``, sorted
-    by file name (so by date, whatever subfolder they are in).
+    """Return the post files under ``posts_dir``, sorted by file name (so by date, whatever
+    subfolder they are in): :func:`~sokbo.indexer.posts.list_posts` without its report.
 
     Like Jekyll, names starting with ``.``, ``_`` or ``#`` or ending with ``~`` are ignored,
-    files and folders alike (so ``_drafts`` and editor backups are never read).
+    files and folders alike (so ``_drafts`` and editor backups are never read); links out of
+    the folder are never followed.
     """
-    root = Path(posts_dir)
-    found: list[tuple[str, str]] = []  # (name, path): os.scandir, not pathlib, is what keeps
-    folders = [str(root)]              # a "nothing changed" run on 6,000 posts well under a second
-    while folders:
-        try:
-            entries = list(os.scandir(folders.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if _ignored(entry.name):
-                continue
-            if entry.is_dir():
-                folders.append(entry.path)
-            elif entry.name.lower().endswith(POST_EXTENSIONS) and entry.is_file():
-                found.append((entry.name, entry.path))
-    return [Path(path) for _name, path in sorted(found)]
+    return list_posts(posts_dir).files
 
 
 def read_post(path: Path, site: Site) -> ReadResult:
@@ -93,23 +87,30 @@ def read_post(path: Path, site: Site) -> ReadResult:
 
 
 def _read(path: Path, site: Site, where: str) -> ReadResult:
-    name = _POST_NAME.fullmatch(path.name)
-    if name is None:
-        message = "file name is not a post name: YYYY-MM-DD-slug.md (or .markdown, .html)"
-        return ReadResult(None, [Problem(where, None, message, "error")])
-    year, month, day, slug = name.groups()
+    name = post_name(path.name)
+    if isinstance(name, str):
+        return ReadResult(None, [Problem(where, None, name, "error")])
+    year, month, day, slug = name
     try:
         file_day = dt.date(int(year), int(month), int(day))
     except ValueError as error:
         message = f"file name has no real date ({error})"
         return ReadResult(None, [Problem(where, None, message, "error")])
     try:
-        raw = path.read_bytes()
+        raw, size = _read_head(path)
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
         return ReadResult(None, [Problem(where, None, message, "error")])
+    refusal = content_refusal(raw)
+    if refusal is not None:
+        return ReadResult(None, skipped=refusal)
 
     problems: list[Problem] = []
+    if len(raw) > MAX_POST_BYTES:
+        raw = _cut(raw)
+        size = max(size, MAX_POST_BYTES + 1)
+        message = f"the file is {size / 2**20:.1f} MB: only its first {MAX_POST_BYTES / 2**20:g} MB are indexed"
+        problems.append(Problem(where, None, message))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -119,7 +120,11 @@ def _read(path: Path, site: Site, where: str) -> ReadResult:
         problems.append(Problem(where, line, message))
 
     front = read_front_matter(text, where)
+    if front.missing:
+        return ReadResult(None, skipped=NO_FRONT_MATTER)
     problems.extend(front.problems)
+    if any(problem.severity == "error" for problem in problems):
+        return ReadResult(None, problems)
     data = front.data
     if _is_false(data.get("published")):
         return ReadResult(None, problems, skipped="published: false", recovered=front.recovered)
@@ -134,15 +139,18 @@ def _read(path: Path, site: Site, where: str) -> ReadResult:
         else:
             moment, date_text = parsed
 
-    title = _text(data.get("title"))
+    capped = _Capped(where, front.key_lines, front.start_line, problems)
+    title = capped.text("title", _text(data.get("title")), MAX_TITLE_CHARS)
     if not title:
         title = slug
         message = "no title; the file name's slug is used"
         problems.append(Problem(where, front.key_lines.get("title", front.start_line), message))
-    categories = _names(data.get("categories"), data.get("category"))
+    categories = capped.names("categories", _names(data.get("categories"), data.get("category")))
     body = body_to_text(front.body)
     if data.get(TITLE_EXTRA):
         body = f"{data[TITLE_EXTRA]}\n{body}".strip()
+    excerpt = capped.text("excerpt", _text(data.get("excerpt"), keep_lines=True), MAX_EXCERPT_CHARS)
+    feature_text = capped.text("feature_text", _text(data.get("feature_text"), keep_lines=True), MAX_EXCERPT_CHARS)
 
     post = Post(
         id=path.stem,
@@ -150,9 +158,9 @@ def _read(path: Path, site: Site, where: str) -> ReadResult:
         date=date_text,
         day=moment.date() if isinstance(moment, dt.datetime) else moment,
         categories=categories,
-        tags=_names(data.get("tags"), data.get("tag")),
-        excerpt=plain_text(_text(data.get("excerpt"), keep_lines=True)),
-        feature_text=plain_text(_text(data.get("feature_text"), keep_lines=True)),
+        tags=capped.names("tags", _names(data.get("tags"), data.get("tag"))),
+        excerpt=plain_text(excerpt),
+        feature_text=plain_text(feature_text),
         body=body,
         url=site.url_for(
             slug,
@@ -161,14 +169,74 @@ def _read(path: Path, site: Site, where: str) -> ReadResult:
             _text(data.get("slug")) or None,
             permalink=_text(data.get("permalink")) or None,
         ),
-        image=_text(data.get("image")) or _text(data.get("feature_image")),
+        image=capped.url("image", _text(data.get("image")) or _text(data.get("feature_image"))),
         path=where,
     )
     return ReadResult(post, problems, recovered=front.recovered)
 
 
-def _ignored(name: str) -> bool:
-    return name.startswith((".", "_", "#")) or name.endswith("~")
+def _read_head(path: Path) -> tuple[bytes, int]:
+    """Return the first :data:`MAX_POST_BYTES` (and one more) of a regular file, and its size.
+
+    A FIFO or device is refused without blocking on it (the folder listing leaves them out;
+    this guards a file swapped for one since).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as handle:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read(MAX_POST_BYTES + 1), status.st_size
+
+
+def _cut(raw: bytes) -> bytes:
+    """Return the first :data:`MAX_POST_BYTES` of ``raw`` or fewer, ending at a paragraph end,
+    else a line end (in the last 64 KB), else between two UTF-8 characters."""
+    head = raw[:MAX_POST_BYTES]
+    floor = MAX_POST_BYTES - 64 * 1024
+    for end in (b"\n\n", b"\n"):
+        at = head.rfind(end, floor)
+        if at > 0:
+            return head[:at]
+    cut = MAX_POST_BYTES
+    while cut > floor and raw[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+        cut -= 1
+    return raw[:cut]
+
+
+@dataclass
+class _Capped:
+    """Cuts front-matter values to their limits, with a warning on the value's line for each."""
+
+    where: str
+    key_lines: dict[str, int]
+    start_line: int
+    problems: list[Problem]
+
+    def warn(self, key: str, message: str) -> None:
+        line = self.key_lines.get(key, self.start_line)
+        self.problems.append(Problem(self.where, line, f"{key}: {message}"))
+
+    def text(self, key: str, value: str, limit: int) -> str:
+        if len(value) <= limit:
+            return value
+        self.warn(key, f"{len(value):,} characters, cut to the first {limit:,}")
+        return value[:limit].rstrip()
+
+    def names(self, key: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        if len(names) > MAX_NAMES:
+            self.warn(key, f"{len(names):,} given, only the first {MAX_NAMES} are kept")
+            names = names[:MAX_NAMES]
+        if any(len(name) > MAX_NAME_CHARS for name in names):
+            self.warn(key, f"names longer than {MAX_NAME_CHARS} characters are cut to {MAX_NAME_CHARS}")
+            names = tuple(dict.fromkeys(name[:MAX_NAME_CHARS].rstrip() for name in names))
+        return names
+
+    def url(self, key: str, value: str) -> str:
+        if len(value) <= MAX_IMAGE_CHARS:
+            return value
+        self.warn(key, f"a URL of {len(value):,} characters (over {MAX_IMAGE_CHARS:,}) is left out")
+        return ""
 
 
 def _is_false(value: Any) -> bool:

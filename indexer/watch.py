@@ -18,7 +18,7 @@ from typing import Any
 from sokbo.search.analysis import get_kiwi
 
 from .build import IndexSummary, build_index
-from .reader import POST_EXTENSIONS
+from .posts import POST_EXTENSIONS
 from .site import Site
 
 QUIET_SECONDS = 0.05

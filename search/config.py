@@ -7,6 +7,7 @@ means the same index to ``sokbo index``, ``sokbo search`` and ``sokbo serve``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ENV_INDEX = "SOKBO_INDEX"
@@ -18,12 +19,28 @@ ENV_PORT = "SOKBO_PORT"
 ENV_PROCS = "SOKBO_PROCS"
 ENV_SYNONYMS = "SOKBO_SYNONYMS"
 ENV_USER_DICT = "SOKBO_USER_DICT"
+ENV_CORS_ORIGINS = "SOKBO_CORS_ORIGINS"
+ENV_WORKERS = "SOKBO_WORKERS"
 
 DEFAULT_INDEX_DIR = "sokbo-index"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+DEFAULT_THREADS = 4
+
+
+def default_workers() -> int:
+    """Server worker processes: one a core (a process runs Python on one core at a time)."""
+    return max(1, os.cpu_count() or 1)
 
 
 def index_dir() -> Path:
     """The index directory: ``$SOKBO_INDEX`` or ``./sokbo-index``."""
     return Path(os.environ.get(ENV_INDEX) or DEFAULT_INDEX_DIR)
+
+
+def cors_origins() -> list[str]:
+    """The origins whose pages may call the API (``$SOKBO_CORS_ORIGINS``, comma- or space-separated).
+
+    Empty by default: no other site's page can read the API until its owner lists it.
+    """
+    return [origin for origin in re.split(r"[\s,]+", os.environ.get(ENV_CORS_ORIGINS, "")) if origin]

@@ -35,7 +35,7 @@ from .request import SearchRequest
 from .response import Hit, SearchResponse, Similar
 from .analysis import Analyzer, written_words
 from .schema import MORPHEME_FIELDS, TITLE_FIELDS
-from .snippets import highlight, snippet
+from .snippets import Marks, highlight, snippet
 from .view import IndexView
 from .vocabulary import Vocabulary
 
@@ -78,6 +78,9 @@ class Found:
     weak: list[bool]
     partial: bool
     """No post has every content word: these are the best partial matches."""
+    needed: int = 1
+    """How many of the query's content words a post had to have to match: :func:`required`,
+    or one when no post had that many."""
 
 
 def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
@@ -97,11 +100,13 @@ def search(request: SearchRequest, snap: Snapshot) -> SearchResponse:
     final, facets = facet(matched, request, snap.view)
     if request.sort == "relevance" and (scores is None or not scores[list(final)].any()):
         request = replace(request, sort="newest")  # nothing to rank by (no words, or only -words)
-    page, total = fold_and_page(final, scores, request, snap.view)
-    terms = squery.highlight_terms(parsed, snap.vocabulary, snap.analyzer)
-    hits = [_hit(snap.searcher, docnum, s, terms, similar) for docnum, s, similar in page]
+    page, stories = fold_and_page(final, scores, request, snap.view)
+    marks = squery.highlight_marks(parsed, snap.vocabulary, snap.analyzer)
+    hits = [_hit(snap.searcher, docnum, s, marks, similar) for docnum, s, similar in page]
     partial = found is not None and found.partial and bool(found.mask.any())
-    return SearchResponse(request, total, hits, facets, _since(started), partial, suggestion, expanded=expanded)
+    return SearchResponse(
+        request, len(final), hits, facets, _since(started), partial, suggestion, expanded=expanded, stories=stories
+    )
 
 
 # -- parse ----------------------------------------------------------------------------
@@ -137,10 +142,12 @@ def match(parsed: ParsedQuery, boosts: dict[Term, float], snap: Snapshot) -> Fou
     weak = [squery.is_weak(parsed.clauses[i], analyzer) for i in kept]
     strong = [c.mask for c, w in zip(clauses, weak) if not w] or [c.mask for c in clauses]
     count = np.sum(strong, axis=0) * allowed
-    mask = count >= required(len(strong))
+    needed = required(len(strong))
+    mask = count >= needed
     if not mask.any():
-        mask = count >= 1
-    return Found(mask, clauses, kept, weak, partial=not (count == len(strong)).any())
+        needed = 1
+        mask = count >= needed
+    return Found(mask, clauses, kept, weak, partial=not (count == len(strong)).any(), needed=needed)
 
 
 def _index_term_check(searcher: Any) -> Callable[[str], bool]:
@@ -172,6 +179,7 @@ def score(parsed: ParsedQuery, boosts: dict[Term, float], found: Found, snap: Sn
         in_title=np.array([next(in_title).mask if q is not None else np.zeros_like(mask) for q in titled]),
         typed=np.array([view.words.mask_with_any(alternatives) & mask for alternatives in typed]),
         weak=found.weak,
+        needed=found.needed,
         inflected=inflected,
         bm25=sum(c.scores * (scoring.WEAK if w else 1.0) for c, w in zip(found.clauses, found.weak)),
         typed_weight=tuple(view.words.saturation(words, scoring.TYPED_FIELDS) for words in _typed_by_kind(typed, inflected)),
@@ -214,7 +222,8 @@ def _intersect(base: frozenset[int], filters: Iterable[frozenset[int] | None]) -
 def fold_and_page(
     final: frozenset[int], scores: np.ndarray | None, request: SearchRequest, view: IndexView
 ) -> tuple[list[tuple[int, float | None, list[int]]], int]:
-    """The requested page as ``(docnum, score, folded near-duplicates)``, and the total.
+    """The requested page as ``(docnum, score, folded near-duplicates)``, and the number of
+    stories (results once near-duplicates fold: what the pages divide).
 
     Near-duplicates fold under the first of them shown: the page then starts later in the
     order, by at most the number of posts folded away."""
@@ -259,12 +268,13 @@ def _fold(
 # -- snippet --------------------------------------------------------------------------
 
 
-def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], similar: list[int]) -> Hit:
-    """One result: its stored fields, the title and a passage with the query's words marked."""
+def _hit(searcher: Any, docnum: int, score: float | None, marks: Marks, similar: list[int]) -> Hit:
+    """One result: its stored fields, the title and a passage with the query's words and
+    phrases marked (from the summary when only it has them)."""
     stored = searcher.stored_fields(docnum)
     body, summary = stored.get("body", ""), stored.get("summary", "")
     source = body
-    if terms and summary and not _contains_any(body, terms) and _contains_any(summary, terms):
+    if summary and not marks.found_in(body) and marks.found_in(summary):
         source = summary
     elif not body:
         source = summary
@@ -274,9 +284,9 @@ def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], simi
         url=stored.get("url", ""),
         date=stored.get("date", ""),
         categories=[c for c in stored.get("categories", "").split(",") if c],
-        snippet=snippet(source, terms),
+        snippet=snippet(source, marks),
         score=score,
-        title_html=highlight(stored.get("title", ""), terms),
+        title_html=highlight(stored.get("title", ""), marks),
         image=stored.get("image", ""),
         similar=[_similar(searcher.stored_fields(d)) for d in similar],
     )
@@ -284,11 +294,6 @@ def _hit(searcher: Any, docnum: int, score: float | None, terms: list[str], simi
 
 def _similar(stored: dict[str, Any]) -> Similar:
     return Similar(stored["id"], stored.get("title", ""), stored.get("url", ""), stored.get("date", ""))
-
-
-def _contains_any(text: str, terms: list[str]) -> bool:
-    lowered = text.lower()
-    return any(t in lowered for t in terms)
 
 
 def _since(started: float) -> float:

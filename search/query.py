@@ -23,6 +23,7 @@ from whoosh import query as wq
 from .analysis import Analyzer, bigrams, current_analyzer, normalize, written_words
 from .hangul import final_consonant
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, POSITIONED_GRAM_FIELDS, TITLE_GRAMS
+from .snippets import Marks, PhraseWords
 from .vocabulary import Vocabulary
 
 NO_VOCABULARY = Vocabulary()
@@ -356,14 +357,57 @@ def _boosted(q: wq.Query, boosts: Mapping[Term, float] | None, term: Term) -> wq
 
 
 def highlight_terms(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY, analyzer: Analyzer | None = None) -> list[str]:
-    """The strings to mark in snippets: what was typed, its synonyms and what they analyse to."""
+    """The words to mark in snippets: what was typed, its synonyms and what they analyse to.
+
+    A quoted phrase of several words is not among them: its words alone are not what was asked
+    for (:func:`highlight_phrases` marks it whole)."""
     found: dict[str, None] = {}
     for alternatives in parsed.clauses:
         for term in with_synonyms(alternatives, vocabulary):
+            if _is_multiword_phrase(term):
+                continue
             a = analyse(term, analyzer)
             pieces = [term.text, *term.text.split(), *a.compounds, *a.morphemes, a.whole]
             for piece in pieces:
-                piece = piece.strip(".,!?\"'()[]{}<>:;~^*")
+                piece = _strip_punctuation(piece)
                 if len(piece) > 1 or (piece and piece == term.text):
                     found[piece.lower()] = None
     return sorted(found, key=len, reverse=True)
+
+
+def highlight_phrases(parsed: ParsedQuery, analyzer: Analyzer | None = None) -> list[PhraseWords]:
+    """The quoted phrases of several words to mark as one run each: for every word of a phrase,
+    the word as typed and its stem (미국 of 미국의), so that the run is found with another
+    particle in the text, as the phrase search finds it."""
+    phrases: dict[PhraseWords, None] = {}
+    for alternatives in parsed.clauses:
+        for term in alternatives:
+            if _is_multiword_phrase(term):
+                words = [w for w in (_strip_punctuation(w).lower() for w in term.text.split()) if w]
+                phrases[tuple(_word_forms(w, analyzer) for w in words)] = None
+    return list(phrases)
+
+
+def highlight_marks(parsed: ParsedQuery, vocabulary: Vocabulary = NO_VOCABULARY, analyzer: Analyzer | None = None) -> Marks:
+    """Everything to mark in a hit's title and snippet: the words and the quoted phrases."""
+    return Marks(tuple(highlight_terms(parsed, vocabulary, analyzer)), tuple(highlight_phrases(parsed, analyzer)))
+
+
+def _is_multiword_phrase(term: Term) -> bool:
+    return term.phrase and len(term.text.split()) > 1
+
+
+def _strip_punctuation(piece: str) -> str:
+    return piece.strip(".,!?\"'()[]{}<>:;~^*")
+
+
+def _word_forms(word: str, analyzer: Analyzer | None) -> tuple[str, ...]:
+    """A phrase word as typed and, when its first morphemes spell a shorter start of it, that
+    stem (미국의 → 미국; 늘렸다, whose stem 늘리 is not spelt in it, stays as typed)."""
+    stem, prefix = "", ""
+    for morpheme in analyse(Term(word), analyzer).morphemes:
+        prefix += morpheme
+        if not word.startswith(prefix):
+            break
+        stem = prefix
+    return (word, stem) if stem and stem != word else (word,)

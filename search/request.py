@@ -7,6 +7,7 @@ bad one is always the same :class:`BadParameter` (a 400 on the web, exit code 2 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ DEFAULT_SUGGESTIONS = 10
 MAX_SUGGESTIONS = 20
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class BadParameter(ValueError):
@@ -75,6 +77,11 @@ class SearchRequest:
             raise BadParameter("category", f"at most {MAX_CATEGORIES} categories can be chosen at once")
         date_from = _date(first("from"), "from")
         date_to = _date(first("to"), "to")
+        month = _month(first("month"))
+        if month and (date_from or date_to):
+            raise BadParameter("month", "give either 'month' or 'from'/'to', not both")
+        if month:
+            date_from, date_to = month
         if date_from and date_to and date_from > date_to:
             raise BadParameter("to", f"'to' ({date_to}) is before 'from' ({date_from})")
         sort = (first("sort") or "").strip() or ("relevance" if q else "newest")
@@ -152,6 +159,27 @@ def _date(raw: str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise BadParameter(name, f"'{name}' is not a real date: {raw!r}") from None
+
+
+def _month(raw: str | None) -> tuple[dt.date, dt.date] | None:
+    """``month=2024-07`` → that month's first and last day (a filter the page speaks in)."""
+    if raw is None or not raw.strip():
+        return None
+    found = _MONTH.match(raw.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
+        raise BadParameter("month", f"'month' must be a month as YYYY-MM, not {raw[:40]!r}")
+    return month_range(raw.strip())
+
+
+def month_range(month: str) -> tuple[dt.date, dt.date]:
+    """``2024-07`` → (2024-07-01, 2024-07-31).
+
+    Example:
+        >>> month_range("2024-02")
+        (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+    """
+    year, number = (int(part) for part in month.split("-"))
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
 
 
 def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:

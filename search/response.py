@@ -58,6 +58,8 @@ class SearchResponse:
 
     request: SearchRequest
     total: int
+    """Posts matched: every post the query and the filters allow, near-duplicates included,
+    so it equals the sum of the month facet's counts."""
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     took_ms: float
@@ -69,15 +71,25 @@ class SearchResponse:
     """True when these are the results of ``suggestion`` instead of the query as typed."""
     expanded: list[str] = field(default_factory=list)
     """The words 초성 in the query were searched as (ㄱㅈㅇ → 김정은, ...)."""
+    stories: int | None = None
+    """Results to page through: ``total`` less the near-duplicates folded under another hit
+    (each hit's ``similar``). None means none folded (``total``)."""
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.request.per_page))
+        """Pages of ``per_page`` stories."""
+        return max(1, -(-self.story_count // self.request.per_page))
+
+    @property
+    def story_count(self) -> int:
+        return self.total if self.stories is None else self.stories
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "query": self.request.q,
             "total": self.total,
+            "stories": self.story_count,
+            "pages": self.pages,
             "page": self.request.page,
             "per_page": self.request.per_page,
             "sort": self.request.sort,

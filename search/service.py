@@ -219,6 +219,8 @@ class SearchService:
             stamp = (live, self.store.meta_mtime_ns(live))
         except OSError:  # the generation was removed under us
             return False
+        if self.store.marked(live):  # another process (a sibling server worker) found it damaged
+            return False
         if (toc, stamp) == (self._toc, self._meta_stamp):
             return True
         if self.store.check(live) is not None:

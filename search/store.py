@@ -297,6 +297,10 @@ class IndexStore:
             return Unusable(gen, f"a segment cannot be opened ({_error(exc)})")
         return None
 
+    def marked(self, gen: str) -> bool:
+        """Whether a process found generation ``gen`` damaged (a stat: cheap to ask often)."""
+        return (self.root / gen / DAMAGED).exists()
+
     def mark_damaged(self, problem: Unusable) -> None:
         """Leave a note in a damaged generation's folder (see :data:`DAMAGED`), if it can be
         written: a reader of a read-only copy only skips the generation itself."""

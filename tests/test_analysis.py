@@ -122,3 +122,57 @@ def test_the_analyzer_is_usable_by_whoosh_in_every_mode() -> None:
 
 def test_latin_and_digit_words_have_no_bigrams() -> None:
     assert [b for b, *_ in bigrams("Samsung HBM3E 2024 삼성")] == ["삼성"]
+
+
+# -- the analyzer's memo is bounded in bytes ---------------------------------------------
+
+
+def test_the_memo_is_bounded_in_bytes_and_drops_the_least_recently_used() -> None:
+    from sokbo.search.analysis import Analyzer, deep_size
+
+    analyzer = Analyzer()
+    analyzer.MEMO_BYTES = 200_000
+    for i in range(1_000):
+        analyzer.memo(("k", i), lambda i=i: "가" * 500 + str(i))
+        if i % 10 == 0:
+            analyzer.memo(("k", 0), lambda: "recomputed")  # used again and again: kept
+    assert 0 < analyzer.memo_bytes <= 200_000
+    assert analyzer.memo(("k", 0), lambda: "recomputed") != "recomputed"
+    assert analyzer.memo(("k", 1), lambda: "recomputed") == "recomputed"  # long gone
+    assert analyzer.memo(("k", 999), lambda: "recomputed").endswith("999")
+    before = analyzer.memo_bytes
+    huge = analyzer.memo(("huge",), lambda: "x" * 100_000)  # more than 1/64 of the budget
+    assert len(huge) == 100_000 and analyzer.memo_bytes == before
+    assert deep_size(("k", "가" * 500)) > 1_000
+
+
+def test_long_distinct_queries_do_not_grow_the_memo_past_its_budget() -> None:
+    from sokbo.search import query
+    from sokbo.search.analysis import Analyzer
+
+    analyzer = Analyzer()
+    analyzer.MEMO_BYTES = 1_000_000
+    words = ["대통령", "국회", "동맹", "반도체", "수출", "올림픽", "태풍", "물가"]
+    for i in range(60):
+        text = " ".join(words[(i + j) % len(words)] + str(j) for j in range(120))  # ~1,000 characters
+        for term in query.parse(text).clauses[0][:1] + [query.Term(text, phrase=True)]:
+            query.analyse(term, analyzer)
+    assert analyzer.memo_bytes <= 1_000_000
+
+
+def test_a_huge_text_is_read_in_pieces_with_offsets_and_positions_kept() -> None:
+    """Kiwi slows sharply on one huge string; a long body is read a piece at a time, and its
+    terms still point at the right characters, in order."""
+    from sokbo.search.analysis import PIECE_CHARS, korean_terms, normalize
+
+    sentence = "대통령이 광복절 연설에서 통일을 강조했다. "
+    lines = PIECE_CHARS // 30
+    text = "\n".join(sentence * 3 for _ in range(lines))  # over two pieces
+    assert len(text) > 2 * PIECE_CHARS
+    terms = list(korean_terms(text))
+    text = normalize(text)
+    nouns = [(form, start, end) for form, _pos, start, end, _w in terms if form in ("대통령", "광복절", "연설", "통일")]
+    assert len(nouns) == 4 * 3 * lines
+    assert all(text[start:end] == form for form, start, end in nouns)
+    positions = [pos for _f, pos, *_ in terms]
+    assert positions == sorted(positions) and positions[-1] >= len(nouns) - 1

@@ -268,6 +268,10 @@ BAD = [
     ({"sort": "bogus"}, "sort"),
     ({"q": "가" * 1001}, "q"),
     ({"category": [f"c{i}" for i in range(51)]}, "category"),
+    ({"month": "2024-13"}, "month"),
+    ({"month": "2024-7"}, "month"),
+    ({"month": "July"}, "month"),
+    ({"month": "2024-07", "from": "2024-07-02"}, "month"),
 ]
 
 
@@ -314,6 +318,31 @@ def test_malformed_query_strings_are_never_a_500(web_client, query_string: str) 
 # -- other endpoints and errors --------------------------------------------------------
 
 
+def test_month_filters_by_that_calendar_month(web_client, web_posts) -> None:
+    body = get(web_client, q="동맹", month="2024-07").get_json()
+    same = get(web_client, q="동맹", **{"from": "2024-07-01", "to": "2024-07-31"}).get_json()
+    assert [h["id"] for h in body["hits"]] == [h["id"] for h in same["hits"]] and body["total"] == same["total"] == 5
+    assert all(h["date"].startswith("2024-07") for h in body["hits"])
+    month_counts = {f["value"]: f["count"] for f in body["facets"]["month"]}
+    assert body["total"] == month_counts["2024-07"]  # the month facet still counts the other months
+    assert get(web_client, month="2024-02").get_json()["total"] == 0
+
+
+def test_total_counts_every_matched_post_so_the_facets_add_up_to_it(service) -> None:
+    """The sample posts hold a near-duplicate pair: it folds into one story but counts as two posts."""
+    from sokbo.search import SearchRequest as Request
+
+    for params in ({}, {"q": "동맹"}, {"q": "삼성전자"}, {"category": ["정치"]}, {"q": "대통령", "sort": "newest"}):
+        response = service.search(Request.from_params({k: v if isinstance(v, list) else [v] for k, v in params.items()} | {"per_page": ["100"]}))
+        body = response.as_dict()
+        assert body["total"] == sum(f["count"] for f in body["facets"]["month"]), params
+        shown = [h for h in body["hits"]] + [s for h in body["hits"] for s in h["similar"]]
+        assert body["total"] == len(shown), params
+        assert body["stories"] == len(body["hits"]) and body["pages"] == 1, params
+    browse = service.search(Request(per_page=100)).as_dict()
+    assert browse["stories"] == browse["total"] - 1
+
+
 def test_health(web_client, web_posts) -> None:
     response = web_client.get("/api/health")
     assert response.status_code == 200 and response.headers["Content-Type"] == JSON_TYPE
@@ -327,14 +356,16 @@ def test_an_empty_index_dir_is_a_503(empty_client, path: str) -> None:
     response = empty_client.get(path)
     assert response.status_code == 503
     assert response.headers["Content-Type"] == JSON_TYPE
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
     error = response.get_json()["error"]
     assert error["code"] == "index_missing" and error["message"]
 
 
 @pytest.mark.parametrize("path", ["/api/search?q=동맹", "/api/search?page=0", "/api/health", "/api/nope"])
-def test_api_responses_allow_any_origin(web_client, path: str) -> None:
-    assert web_client.get(path).headers["Access-Control-Allow-Origin"] == "*"
+def test_api_responses_allow_no_other_origin_by_default(web_client, path: str) -> None:
+    """No ``*``: other sites' pages read the API only from the allow-list (tests/test_security.py)."""
+    response = web_client.get(path, headers={"Origin": "https://news.example.com"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Origin" in response.vary
 
 
 def test_the_page_has_no_cors_header(web_client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -93,6 +94,27 @@ def test_search_env_var_and_human_output(runner: CliRunner, sample_index: Path) 
     result = runner.invoke(cli, ["search", "가거도"], env={"SOKBO_INDEX": str(sample_index)})
     assert result.exit_code == 0
     assert "1 hits" in result.stdout and "[가거도]" in result.stdout
+    assert re.search(r"\d+(\.\d+)? ms \(loading the index and the Korean model: \d+\.\d s\)", result.stdout)
+
+
+def test_search_took_ms_times_the_search_not_the_model(runner: CliRunner, sample_index: Path) -> None:
+    """A fresh process loads Kiwi (seconds); took_ms must not include it."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "sokbo.indexer", "search", "대통령 연설", "--index", str(sample_index), "--json"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    assert json.loads(out.stdout)["took_ms"] < 500
+
+
+def test_search_month(runner: CliRunner, sample_index: Path) -> None:
+    result = runner.invoke(cli, ["search", "", "--index", str(sample_index), "--month", "2024-07", "--json", "--limit", "100"])
+    body = json.loads(result.stdout)
+    assert body["total"] > 0 and all(h["date"].startswith("2024-07") for h in body["hits"])
+    bad = runner.invoke(cli, ["search", "", "--index", str(sample_index), "--month", "2024-07", "--from", "2024-07-02"])
+    assert bad.exit_code == 2 and "--month" in bad.stderr
 
 
 @pytest.mark.parametrize(

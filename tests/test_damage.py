@@ -314,7 +314,8 @@ class Server:
         self.port = free_port()
         self.log = ix.parent / "serve.log"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sokbo.indexer", "serve", "--index", str(ix), "--port", str(self.port), "--threads", "2"],
+            [sys.executable, "-m", "sokbo.indexer", "serve", "--index", str(ix), "--port", str(self.port),
+             "--workers", "2", "--threads", "2"],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=open(self.log, "w"),  # noqa: SIM115 - closed with the process
         )
@@ -401,9 +402,16 @@ def test_a_segment_truncated_under_a_running_server_is_a_503_not_a_dead_process(
                 break
         assert 503 in statuses, statuses
         assert server.proc.poll() is None, f"sokbo serve died ({server.proc.returncode}): {server.stderr()}"
-        status, body = server.get("가거도")  # the next one: from the previous generation
-        assert status == 200 and [hit["id"] for hit in body["hits"]] == [GAGEODO]
-        assert "met damage in gen-000002" in server.stderr()
+        # Then the previous generation answers: at once in the worker that met the damage, and
+        # within a second in the other (it sees the DAMAGED mark, or meets the damage itself).
+        deadline = time.monotonic() + 10
+        while (result := server.get("가거도"))[0] != 200:
+            assert result[0] == 503 and result[1]["error"]["code"] == "index_damaged", result
+            assert time.monotonic() < deadline, result
+            time.sleep(0.2)
+        assert [hit["id"] for hit in result[1]["hits"]] == [GAGEODO]
+        assert server.proc.poll() is None
+        assert "met damage in gen-000002" in server.stderr() and "Traceback" not in server.stderr()
     finally:
         server.stop()
 
@@ -481,8 +489,8 @@ def test_a_full_disk_is_one_line_and_exit_74_and_the_index_keeps_its_state(tmp_p
     log = done.stdout + done.stderr
     assert "first exit 0" in done.stdout, log
     assert "incremental exit 74" in done.stdout and "full exit 74" in done.stdout, log
-    full = [line for line in done.stderr.splitlines() if "disk is full" in line]
-    assert len(full) == 2 and all(line.startswith("Error: cannot write the index in") for line in full), log
+    full = [line for line in done.stderr.splitlines() if "is full" in line]
+    assert len(full) == 2 and all(line.startswith("sokbo: the disk of the index folder") for line in full), log
     assert "Traceback" not in done.stderr
     assert ".tmp" not in done.stdout  # no half-built generation is left behind
     before = json.loads(out.read_text(encoding="utf-8"))

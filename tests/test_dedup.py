@@ -48,7 +48,8 @@ def test_a_republished_story_is_one_hit_carrying_the_other(sample_index: Path) -
         hit = next(h for h in response.hits if h.id in (FIRST, UPDATE))
         assert [s.id for s in hit.similar] == [UPDATE if hit.id == FIRST else FIRST]
         assert hit.similar[0].url and hit.similar[0].title
-        assert response.total == len(ids)  # the total counts what a reader pages through
+        assert response.stories == len(ids)  # what a reader pages through
+        assert response.total == len(ids) + 1  # every post matched, the folded one included
     newest = search(service, q="의대 수시 원서접수", sort="newest").hits[0]
     assert newest.id == UPDATE  # the first in the order shown carries the rest
     assert search(service, q="의대", sort="oldest").hits[0].as_dict()["similar"][0]["id"] == UPDATE
@@ -59,7 +60,7 @@ def test_only_matching_posts_fold_and_pages_count_results(sample_index: Path) ->
     one_day = search(service, q="의대 수시 원서접수", **{"from": "2024-09-04", "to": "2024-09-04"})
     assert [h.id for h in one_day.hits] == [UPDATE] and one_day.hits[0].similar == []
     everything = search(service, per_page=100)
-    assert everything.total == len(everything.hits) == 53  # 54 posts, one folded
+    assert everything.stories == len(everything.hits) == 53 and everything.total == 54  # one folded
     assert sum(len(h.similar) for h in everything.hits) == 1
 
 

@@ -164,6 +164,17 @@ def test_a_thumbnail_is_lazy_and_sized(tmp_path: Path) -> None:
     assert "javascript:" not in str(soup)
 
 
+def test_a_post_url_that_is_not_a_web_address_is_not_a_link(tmp_path: Path) -> None:
+    from sokbo.search import Post
+
+    when = dt.datetime(2024, 7, 1, 9, tzinfo=SEOUL)
+    posts = [Post(id="2024-07-01-x", title="수상한 주소 기사", date=when.isoformat(), day=when.date(), categories=(),
+                  body="본문", url="javascript:alert(1)")]
+    soup = page(_client_with(tmp_path, posts))
+    assert soup.select_one("li.hit h2").get_text() == "수상한 주소 기사"
+    assert soup.select_one("li.hit h2 a") is None and "javascript:" not in str(soup)
+
+
 # -- languages -----------------------------------------------------------------------------
 
 
@@ -226,7 +237,7 @@ def test_every_korean_string_has_its_english() -> None:
     """Each literal given to _() in the templates and in web/*.py, and each label table, is in ENGLISH."""
     strings: set[str] = set()
     for template in (WEB / "templates").glob("*.html"):
-        strings.update(m.group(2) for m in re.finditer(r"""_\((["'])(.*?)\1""", template.read_text()))
+        strings.update(m.group(2) for m in re.finditer(r"""\b_(?:markup)?\((["'])(.*?)\1""", template.read_text()))
     for module in WEB.glob("*.py"):
         for node in ast.walk(ast.parse(module.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:

@@ -173,3 +173,31 @@ def test_doctests_of_the_query_path() -> None:
 
     for module in (pipeline, scoring, analysis):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def _evidence(in_title: list[list[bool]], needed: int, weak: list[bool] | None = None) -> scoring.Evidence:
+    import numpy as np
+
+    rows = np.array(in_title, dtype=bool)
+    n = rows.shape[1]
+    return scoring.Evidence(
+        matched=np.ones_like(rows), in_title=rows, typed=np.zeros_like(rows), weak=weak or [False] * len(rows),
+        needed=needed, inflected=[False] * len(rows), bm25=np.ones(n), typed_weight=(np.zeros(n), np.zeros(n)),
+        phrase=None, recency=np.zeros(n),
+    )
+
+
+def test_the_title_counts_only_when_it_alone_would_match_the_query() -> None:
+    """Two words: a headline with one of them shares a topic, not the query (BM25F's title
+    weight counts that word already). Three words: two in the headline are a majority. When
+    matching fell back to any one word (no post had enough), one in the headline counts."""
+    import numpy as np
+
+    two = _evidence([[True, True, False], [True, False, False]], needed=2)
+    assert scoring.titled(two).tolist() == [True, False, False]
+    assert scoring.features(two, np.ones(3, dtype=bool))["title"].tolist() == [1.0, 0.0, 0.0]
+    three = _evidence([[True, True], [True, False], [False, False]], needed=2)
+    assert scoring.titled(three).tolist() == [True, False]
+    assert scoring.titled(_evidence([[True], [False]], needed=1)).tolist() == [True]
+    weak_word = _evidence([[True], [False], [True]], needed=2, weak=[False, False, True])  # 무엇 in the title is no match
+    assert scoring.titled(weak_word).tolist() == [False]

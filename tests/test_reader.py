@@ -6,6 +6,7 @@ Every awkward case of real Jekyll news posts, written here as small posts of our
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -233,15 +234,10 @@ def test_byte_order_mark(tmp_path: Path) -> None:
     assert result.post is not None and result.post.title == "한미 정상, 동맹 강화 합의"
 
 
-def test_missing_front_matter(tmp_path: Path) -> None:
+def test_a_file_without_front_matter_is_not_a_post(tmp_path: Path) -> None:
     result = read(tmp_path, "2024-06-13-4.md", "## 제목 없는 글\n\n본문만 있는 글입니다.\n")
-    post = result.post
-    assert post is not None
-    assert post.title == "4"
-    assert post.body == "제목 없는 글\n본문만 있는 글입니다."
-    assert [(p.line, p.severity) for p in result.problems] == [(1, "warning"), (1, "warning")]
-    assert "no front matter" in result.problems[0].message
-    assert "no title" in result.problems[1].message
+    assert result.post is None and result.problems == []
+    assert result.skipped is not None and "no front matter" in result.skipped
 
 
 def test_unclosed_front_matter_is_read_as_body(tmp_path: Path) -> None:
@@ -412,3 +408,107 @@ def test_iter_post_files(tmp_path: Path) -> None:
 def test_problem_reads_as_path_and_line() -> None:
     assert str(Problem("_posts/a.md", 3, "제목 없음")) == "_posts/a.md:3: 제목 없음"
     assert str(Problem("_posts/a.md", None, "읽을 수 없음", "error")) == "_posts/a.md: 읽을 수 없음"
+
+
+# -- limits: hostile or huge front matter and posts ------------------------------------------------
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """Nine levels of nine aliases: about 500 bytes that expand to 9**9 = 387 million strings."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"[: levels - 1]):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "---\ntitle: 폭탄\n" + "\n".join(lines) + f"\ncategories: *{'abcdefghi'[levels - 1]}\n---\n본문\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    text = alias_bomb()
+    assert len(text.encode()) < 600
+    started = time.perf_counter()
+    result = read(tmp_path, "2024-06-22-bomb.md", text)
+    assert time.perf_counter() - started < 5
+    assert result.post is None
+    problem = only_problem(result)
+    assert problem.severity == "error" and "YAML aliases" in problem.message
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "categories: &a [정치, *a]",  # a list inside itself: endless once expanded
+        "categories: " + "[" * 40 + "정치" + "]" * 40,
+        "categories: [" + ", ".join(["x"] * 100) + "]\n" + "\n".join(f"k{n}: &k{n} [{', '.join(['*k' + str(n - 1) if n else 'x'] * 4)}]" for n in range(12)),
+    ],
+)
+def test_endless_deep_or_exploding_front_matter_is_refused(tmp_path: Path, front: str) -> None:
+    result = read(tmp_path, "2024-06-22-odd.md", f"---\ntitle: 기사\n{front}\n---\n본문")
+    assert result.post is None and only_problem(result).severity == "error"
+
+
+def test_small_aliases_still_work(tmp_path: Path) -> None:
+    text = "---\ntitle: 기사\ntags: &topics [정치, 국회]\ncategories: *topics\n---\n본문"
+    post = read(tmp_path, "2024-06-22-alias.md", text).post
+    assert post is not None and post.categories == post.tags == ("정치", "국회")
+
+
+def test_front_matter_over_64_kb_is_refused(tmp_path: Path) -> None:
+    text = "---\ntitle: 기사\nexcerpt: " + "가" * 25_000 + "\n---\n본문"
+    result = read(tmp_path, "2024-06-22-big.md", text)
+    assert result.post is None
+    assert only_problem(result).severity == "error" and "64 KB" in only_problem(result).message
+
+
+def test_a_5_mb_post_is_cut_to_its_first_2_mb_with_a_warning(tmp_path: Path) -> None:
+    paragraph = "<p>한미 정상이 동맹 강화에 합의했다. 두 정상은 워싱턴에서 만났다.</p>\n\n"
+    count = 5 * 2**20 // len(paragraph.encode()) + 1
+    text = "---\ntitle: 아주 긴 기사\n---\n" + "".join(paragraph.replace("합의", f"합의{n}") for n in range(count))
+    started = time.perf_counter()
+    result = read(tmp_path, "2024-06-23-huge.md", text)
+    assert time.perf_counter() - started < 30
+    post = result.post
+    assert post is not None and post.title == "아주 긴 기사"
+    problem = only_problem(result)
+    assert problem.severity == "warning" and problem.message.startswith("the file is 5.")
+    assert problem.message.endswith("MB: only its first 2 MB are indexed")
+    lines = post.body.split("\n")
+    assert lines[0] == "한미 정상이 동맹 강화에 합의0했다. 두 정상은 워싱턴에서 만났다."
+    assert lines[-1].endswith("두 정상은 워싱턴에서 만났다.")  # cut between paragraphs
+    assert 0.9 * 2**20 < len(post.body.encode()) < 2 * 2**20 and len(lines) < count
+
+
+def test_a_post_cut_inside_a_long_line_ends_on_a_whole_character(tmp_path: Path) -> None:
+    text = "---\ntitle: 줄바꿈 없는 기사\n---\n" + "가나다라" * 300_000  # 3.6 MB on one line
+    result = read(tmp_path, "2024-06-23-line.md", text)
+    assert result.post is not None and "\ufffd" not in result.post.body
+    assert [p.severity for p in result.problems] == ["warning"]
+
+
+def test_categories_and_tags_are_capped(tmp_path: Path) -> None:
+    categories = " ".join(str(n) for n in range(10_000))
+    long_tag = "태그" * 80
+    text = f"---\ntitle: 기사\ncategories: {categories}\ntags: [{long_tag}, 짧은태그]\n---\n본문"
+    result = read(tmp_path, "2024-06-23-cats.md", text)
+    post = result.post
+    assert post is not None
+    assert post.categories == tuple(str(n) for n in range(50))
+    assert post.tags == ("태그" * 50, "짧은태그")
+    assert len(post.url) < 1_000
+    messages = {(p.line, p.severity, p.message) for p in result.problems}
+    assert messages == {
+        (3, "warning", "categories: 10,000 given, only the first 50 are kept"),
+        (4, "warning", "tags: names longer than 100 characters are cut to 100"),
+    }
+
+
+def test_title_excerpt_and_image_are_capped(tmp_path: Path) -> None:
+    text = (
+        f"---\ntitle: {'제목' * 400}\nexcerpt: {'요약' * 1_500}\nfeature_text: 짧다\n"
+        f"image: https://img.example.org/{'a' * 3_000}.jpg\n---\n본문"
+    )
+    result = read(tmp_path, "2024-06-23-long.md", text)
+    post = result.post
+    assert post is not None
+    assert (len(post.title), len(post.excerpt), post.feature_text, post.image) == (500, 2_000, "짧다", "")
+    assert [(p.line, p.message.split(":")[0]) for p in result.problems] == [
+        (2, "title"), (3, "excerpt"), (5, "image"),
+    ]

@@ -106,7 +106,8 @@ def test_browse_sorts_newest_and_oldest(service) -> None:
     assert sorted(with_folded(newest)) == sorted(with_folded(oldest))
     assert [h.date[:10] for h in newest.hits] == sorted((h.date[:10] for h in newest.hits), reverse=True)
     assert [h.date[:10] for h in oldest.hits] == sorted(h.date[:10] for h in oldest.hits)
-    assert newest.total == oldest.total == 53 and len(with_folded(newest)) == 54  # one pair folded
+    assert newest.total == oldest.total == 54 and len(with_folded(newest)) == 54
+    assert newest.stories == oldest.stories == 53  # one pair folded: a story of two posts
 
 
 def test_pagination_is_a_partition(service) -> None:

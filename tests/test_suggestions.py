@@ -416,8 +416,8 @@ def test_no_value_is_a_500(client, nasty_values: list[str]) -> None:
             assert response.headers["Content-Type"] == JSON_TYPE
 
 
-def test_suggest_allows_any_origin_and_needs_an_index(client, empty_client) -> None:
-    assert client.get("/api/suggest?q=a").headers["Access-Control-Allow-Origin"] == "*"
+def test_suggest_allows_no_other_origin_by_default_and_needs_an_index(client, empty_client) -> None:
+    assert "Access-Control-Allow-Origin" not in client.get("/api/suggest?q=a", headers={"Origin": "https://x.example"}).headers
     response = empty_client.get("/api/suggest", query_string={"q": "바이"})
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_missing"
 
@@ -440,9 +440,9 @@ def test_the_page_says_it_searched_the_correction_and_links_the_original(client)
     soup = page(client, q="해리수", category="국제")
     notice = soup.select_one(".notice.corrected")
     text = " ".join(notice.get_text().split())
-    assert text == "'해리수'에 맞는 기사가 없어 '해리스'로 검색했습니다. '해리수'로 검색하기"
+    assert text == "‘해리수’에 맞는 기사가 없어 ‘해리스’로 검색했습니다. ‘해리수’로 검색하기"
     assert notice.select_one("a").get_text() == "해리스"
-    assert soup.select_one(".summary").get_text().startswith("'해리스' 검색 결과")
+    assert soup.select_one(".summary").get_text().startswith("‘해리스’ 검색 결과")
     original = notice.select_one("a.original")
     assert query_of(original["href"]) == {"q": ["해리수"], "category": ["국제"], "correct": ["0"]}
     exact = page(client, **{k: v[0] for k, v in query_of(original["href"]).items()})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from sokbo.indexer.text import body_to_text, html_to_text, plain_text
@@ -180,3 +182,21 @@ def test_plain_text_of_front_matter_values(value: str, text: str) -> None:
 )
 def test_bodies_with_and_without_markdown_syntax(src: str, text: str) -> None:
     assert body_to_text(src) == text
+
+
+def _cpu_seconds_to_strip(html: str) -> float:
+    started = time.process_time()
+    body_to_text(html)
+    return time.process_time() - started
+
+
+def test_stripping_takes_time_in_proportion_to_the_html() -> None:
+    # 30,000 paragraphs side by side were quadratic (a 5 MB post took 380 s): four times the
+    # HTML must take about four times as long, not sixteen. CPU time, so a busy machine
+    # does not fail it; the smaller run is repeated and its best time taken.
+    paragraph = '<p data-ke-size="size16">한미 정상이 <b>동맹 강화</b>에 합의했다.<br>공급망 협력</p>\n'
+    small = paragraph * (250_000 // len(paragraph.encode()))
+    base = min(_cpu_seconds_to_strip(small) for _ in range(3))
+    four_times = _cpu_seconds_to_strip(small * 4)
+    assert four_times < 8 * max(base, 0.02), (base, four_times)
+    assert four_times < 10

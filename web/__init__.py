@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from sokbo.search import SearchService
-from sokbo.search.config import index_dir
+from sokbo.search.config import cors_origins, index_dir
 
 EXTENSION = "sokbo"
 """The key of the app's SearchService in ``app.extensions``."""
@@ -24,21 +24,36 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ``test_config`` overrides the defaults, e.g. ``{"TESTING": True, "INDEX_DIR": "/tmp/ix"}``.
     ``TIMEZONE`` is the site's (relative dates and quick periods count days in it);
     ``CONTENT_LANGUAGE`` the posts' (marked on their text when the page is in another).
+    ``CORS_ORIGINS`` (default ``$SOKBO_CORS_ORIGINS``) lists the origins whose pages may read
+    the API; ValueError names one that is not an origin.
     """
     app = Flask(__name__)
     app.config.from_mapping(
-        INDEX_DIR=str(index_dir()), SITE_TITLE="속보 검색", TIMEZONE="Asia/Seoul", CONTENT_LANGUAGE="ko"
+        INDEX_DIR=str(index_dir()),
+        SITE_TITLE="속보 검색",
+        TIMEZONE="Asia/Seoul",
+        CONTENT_LANGUAGE="ko",
+        CORS_ORIGINS=cors_origins(),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import api, errors, pages
+    from . import access_log, api, compress, cors, embed, errors, feeds, health, pages, security
+    from .host import HostCheck
 
+    compress.init_app(app)  # first: after_request functions run last-registered first
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(embed.bp)
+    app.register_blueprint(health.bp)
     errors.register(app)
+    cors.init_app(app)
+    security.init_app(app)
+    access_log.init_app(app)
+    app.wsgi_app = HostCheck(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

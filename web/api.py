@@ -1,7 +1,7 @@
 """The JSON API: ``GET /api/search`` (the contract in API.md), ``GET /api/suggest`` and ``GET /api/health``.
 
-Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``) and carry
-``Access-Control-Allow-Origin: *``: the site's static pages call the API from their own origin.
+Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``). Which other
+origins' pages may read them is :mod:`.cors`'s business (an allow-list, empty by default).
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from sokbo.search import SearchRequest
+from sokbo.search import BadParameter, SearchRequest
 from sokbo.search.request import SuggestRequest
 
-from . import get_service
+from . import access_log, get_service
 
 JSON_TYPE = "application/json; charset=utf-8"
+OPENSEARCH_SUGGESTIONS_TYPE = "application/x-suggestions+json; charset=utf-8"
+SUGGEST_FORMATS = ("json", "opensearch")
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -36,15 +38,28 @@ def is_api_request() -> bool:
 def search() -> Response:
     """One page of hits with facets; a bad parameter raises BadParameter (a 400)."""
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
-    return json_response(get_service().search(search_request).as_dict())
+    response = get_service().search(search_request)
+    access_log.record_hits(response.total)
+    return json_response(response.as_dict())
 
 
 @bp.get("/suggest")
 def suggest() -> Response:
-    """Completions of what the reader is typing (대토 → 대통령, ㄱㅈ → 김정은): terms, then titles."""
+    """Completions of what the reader is typing (대토 → 대통령, ㄱㅈ → 김정은): terms, then titles.
+
+    ``format=opensearch`` answers in the OpenSearch suggestions format, ``[q, [texts]]``, which
+    a browser that added sokbo as a search engine (``/opensearch.xml``) shows in its address bar.
+    """
     started = time.perf_counter()
-    suggest_request = SuggestRequest.from_params(request.args.to_dict(flat=False))
+    params = request.args.to_dict(flat=False)
+    suggest_format = ((params.get("format") or [""])[0] or "json").strip()
+    if suggest_format not in SUGGEST_FORMATS:
+        raise BadParameter("format", f"format must be one of {', '.join(SUGGEST_FORMATS)}, not {suggest_format[:40]!r}")
+    suggest_request = SuggestRequest.from_params(params)
     completions = get_service().lexicon().complete(suggest_request.q, suggest_request.limit) if suggest_request.q else []
+    if suggest_format == "opensearch":
+        body = [suggest_request.q, [c.text for c in completions]]
+        return Response(json.dumps(body, ensure_ascii=False), content_type=OPENSEARCH_SUGGESTIONS_TYPE)
     return json_response(
         {
             "query": suggest_request.q,
@@ -59,11 +74,3 @@ def health() -> Response:
     """Liveness for monitors: the live index's post count and generation (503 without one)."""
     stats = get_service().stats()
     return json_response({"status": "ok", "posts": stats["posts"], "generation": stats["generation"]})
-
-
-@bp.after_app_request
-def allow_any_origin(response: Response) -> Response:
-    """Let pages on any origin read the API (every /api response, errors included)."""
-    if is_api_request():
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response

@@ -28,6 +28,7 @@ PARAM_LABELS = {
     "category": "분류",
     "from": "시작일",
     "to": "종료일",
+    "month": "월",
     "sort": "정렬",
     "page": "페이지",
     "per_page": "쪽당 기사 수",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import g, request
+from markupsafe import Markup
 
 LANGUAGES = {"ko": "한국어", "en": "English"}
 """Each language the page speaks, named in itself (for the switcher)."""
@@ -75,8 +76,8 @@ ENGLISH: dict[str, str] = {
     # notices
     "모든 단어를 포함한 기사가 없어 일부 단어가 일치하는 기사를 보여 드립니다.":
         "No post has every word, so posts with some of them are shown.",
-    "‘{query}’에 맞는 기사가 없어 다음으로 검색했습니다:": "Nothing matched ‘{query}’, so this was searched instead:",
-    "‘{query}’ 그대로 검색하기": "Search for ‘{query}’ as typed",
+    "‘{query}’에 맞는 기사가 없어 ‘{link}’{ro} 검색했습니다.": "Nothing matched ‘{query}’, so ‘{link}’ was searched instead.",
+    "‘{query}’{ro} 검색하기": "Search for ‘{query}’ as typed",
     "이것을 찾으셨나요?": "Did you mean",
     "초성으로 찾은 단어:": "Words found by their initials:",
     # hits
@@ -125,6 +126,7 @@ ENGLISH: dict[str, str] = {
         "A temporary error stopped the search. Please try again in a moment.",
     # parameter names (the 400 page)
     "페이지": "page",
+    "월": "month",
     "쪽당 기사 수": "posts per page",
     "맞춤법 교정": "spelling correction",
     "개수": "limit",
@@ -166,6 +168,12 @@ def current() -> str:
 def gettext(text: str, **values: object) -> str:
     """``translate`` in the current request's language: the templates' ``_()``."""
     return translate(text, current(), **values)
+
+
+def gettext_markup(text: str, **values: object) -> Markup:
+    """``gettext`` for a sentence with HTML inside (a link): the sentence is ours, every value
+    that is not already Markup is escaped."""
+    return Markup(translate(text, current())).format(**values)
 
 
 def month_name(day: dt.date, lang: str) -> str:

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from sokbo.search import SearchRequest
 from sokbo.search.request import DEFAULT_PER_PAGE
 
-from . import get_service, i18n, view
+from . import access_log, get_service, i18n, view
 from .i18n import gettext as _
 
 bp = Blueprint("pages", __name__)
@@ -27,6 +27,7 @@ def search() -> str:
     """Search results (or the newest posts when there is no query) with facets and a pager."""
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
     response = get_service().search(search_request)
+    access_log.record_hits(response.total)
     months = view.month_links(search_request, response)
     query_text = view.unquoted(response.suggestion if response.corrected else search_request.q)
     return render_template(
@@ -67,6 +68,7 @@ def page_globals() -> dict[str, Any]:
         "site_title": _(current_app.config["SITE_TITLE"]),
         "href": view.href,
         "_": _,
+        "_markup": i18n.gettext_markup,
         "lang": i18n.current(),
         "chosen_lang": i18n.chosen_language(),
         "languages": i18n.LANGUAGES,
@@ -91,4 +93,5 @@ def language_url(lang: str) -> str:
 
 bp.add_app_template_filter(lambda iso: view.post_date(iso), "post_date")
 bp.add_app_template_filter(view.seconds, "seconds")
+bp.add_app_template_filter(view.web_address, "web_address")
 bp.add_app_template_filter(view.ro, "ro")

@@ -7,7 +7,6 @@ come out in the request's language (:mod:`.i18n`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -18,7 +17,7 @@ from flask import current_app, url_for
 from sokbo.search import SearchRequest, SearchResponse
 from sokbo.search.response import Hit
 from sokbo.search.hangul import final_consonant
-from sokbo.search.request import MAX_PAGE
+from sokbo.search.request import MAX_PAGE, month_range
 
 from . import i18n
 from .i18n import gettext as _
@@ -105,6 +104,8 @@ class ShownHit:
     hit: Hit
     date: PostDate
     thumb: str
+    link: str
+    """The post's URL when it is a web address or a site path; '' (no link) for anything else."""
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.hit, name)
@@ -217,16 +218,22 @@ def unquoted(query: str) -> str:
 def shown_hits(response: SearchResponse) -> list[ShownHit]:
     """The page's hits, with dates and thumbnails ready to print."""
     now = dt.datetime.now(site_zone())
-    return [ShownHit(hit, post_date(hit.date, now), thumbnail(hit.image)) for hit in response.hits]
+    return [
+        ShownHit(hit, post_date(hit.date, now), web_address(hit.image), web_address(hit.url)) for hit in response.hits
+    ]
 
 
-def thumbnail(image: str) -> str:
-    """The post's image URL when it is a web address or a path on the site; '' for anything else."""
-    image = image.strip()
-    parts = urlsplit(image)
+def web_address(url: str) -> str:
+    """``url`` when it is an http(s) address or a path on the site; '' for anything else
+    (``javascript:``, ``data:``, a protocol-relative ``//host``): a post's image and link."""
+    url = url.strip()
+    parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
-        return image
-    return image if not parts.scheme and image.startswith("/") and not image.startswith("//") else ""
+        return url
+    return url if not parts.scheme and url.startswith("/") and not url.startswith("//") else ""
+
+
+thumbnail = web_address
 
 
 def pager(search: SearchRequest, response: SearchResponse) -> Pager | None:
@@ -271,12 +278,6 @@ def histogram(months: list[MonthLink]) -> list[Bar]:
         height = max(2, round(HISTOGRAM_HEIGHT * month.count / busiest)) if busiest else 0
         bars.append(Bar(x, height, month))
     return bars
-
-
-def month_range(month: str) -> tuple[dt.date, dt.date]:
-    """``2024-07`` → (2024-07-01, 2024-07-31)."""
-    year, number = (int(part) for part in month.split("-"))
-    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
 
 
 def quick_periods(search: SearchRequest) -> list[Link]:
