@@ -27,7 +27,7 @@ PERMALINK_STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-"""Jekyll's named permalink styles. ``pretty`` is sokbo's default (see API.md)."""
+"""Jekyll's named permalink styles. ``pretty`` is sokbo's default (the README says so to users)."""
 
 _CONFIG_NAMES = ("_config.yml", "_config.yaml")
 

@@ -71,12 +71,13 @@ def parse(text: str) -> ParsedQuery:
         text = text.replace('"', " ")
     parsed = ParsedQuery()
     pending_or = False
+    capped = False  # the last term was left out (past MAX_CLAUSES): an OR after it joins nothing
     for m in _TOKEN.finditer(text):
         negated, quoted, bare = m.group(1), m.group(2), m.group(3)
         if quoted is not None:
             term = Term(" ".join(quoted.split()), phrase=True) if quoted.strip() else None
         elif bare == "OR":
-            pending_or = bool(parsed.clauses)
+            pending_or = bool(parsed.clauses) and not capped
             continue
         elif bare.startswith("-") and len(bare) > 1:
             negated, term = "-", Term(bare[1:])
@@ -90,7 +91,11 @@ def parse(text: str) -> ParsedQuery:
             parsed.clauses[-1].append(term)
         elif len(parsed.clauses) < MAX_CLAUSES:
             parsed.clauses.append([term])
-        pending_or = False
+        else:
+            capped = True
+            pending_or = False
+            continue
+        capped = pending_or = False
     return parsed
 
 

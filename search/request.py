@@ -3,6 +3,10 @@
 The web app and the CLI both turn their input into ``{name: [values]}`` and call
 :meth:`SearchRequest.from_params`, so the same parameters always mean the same search and a
 bad one is always the same :class:`BadParameter` (a 400 on the web, exit code 2 in the CLI).
+
+An empty value (``page=``, as an HTML form sends an empty field) is the same as none; any other
+value must be exactly what the API's document (``web/openapi.py``) says, or it is a 400. The
+query and the categories, free text, lose their surrounding spaces.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ MAX_CATEGORIES = 50
 DEFAULT_SUGGESTIONS = 10
 MAX_SUGGESTIONS = 20
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 class BadParameter(ValueError):
@@ -69,12 +73,11 @@ class SearchRequest:
             values = params.get(name) or []
             return values[0] if values else None
 
-        q = (first("q") or "").strip()
-        if len(q) > MAX_QUERY_CHARS:
-            raise BadParameter("q", f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
-        categories = tuple(dict.fromkeys(c.strip() for c in (params.get("category") or []) if c.strip()))
-        if len(categories) > MAX_CATEGORIES:
+        q = _query(first("q"))
+        given = params.get("category") or []
+        if len(given) > MAX_CATEGORIES:
             raise BadParameter("category", f"at most {MAX_CATEGORIES} categories can be chosen at once")
+        categories = tuple(dict.fromkeys(c.strip() for c in given if c.strip()))
         date_from = _date(first("from"), "from")
         date_to = _date(first("to"), "to")
         month = _month(first("month"))
@@ -84,7 +87,7 @@ class SearchRequest:
             date_from, date_to = month
         if date_from and date_to and date_from > date_to:
             raise BadParameter("to", f"'to' ({date_to}) is before 'from' ({date_from})")
-        sort = (first("sort") or "").strip() or ("relevance" if q else "newest")
+        sort = first("sort") or ("relevance" if q else "newest")
         if sort not in SORTS:
             raise BadParameter("sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         page = _int(first("page"), "page", 1, 1, MAX_PAGE)
@@ -129,31 +132,37 @@ class SuggestRequest:
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]]) -> "SuggestRequest":
         """Validate request parameters (each a list of values); unknown names are ignored."""
-        q = ((params.get("q") or [""])[0] or "").strip()
-        if len(q) > MAX_QUERY_CHARS:
-            raise BadParameter("q", f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+        q = _query((params.get("q") or [""])[0])
         limit = _int((params.get("limit") or [None])[0], "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
         return cls(q, limit)
 
 
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
+TRUE_VALUES = ("1", "true", "yes", "on")
+FALSE_VALUES = ("0", "false", "no", "off")
+"""What a 0/1 parameter (``correct``) takes, in any case."""
+
+
+def _query(raw: str | None) -> str:
+    """The query without its surrounding spaces; its length is checked as sent."""
+    raw = raw or ""
+    if len(raw) > MAX_QUERY_CHARS:
+        raise BadParameter("q", f"the query is {len(raw)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+    return raw.strip()
 
 
 def _flag(raw: str | None, name: str, default: bool) -> bool:
-    if raw is None or not raw.strip():
+    if not raw:
         return default
-    value = raw.strip().lower()
-    if value not in _TRUE + _FALSE:
+    value = raw.lower()
+    if value not in TRUE_VALUES + FALSE_VALUES:
         raise BadParameter(name, f"'{name}' must be 1 or 0, not {raw[:40]!r}")
-    return value in _TRUE
+    return value in TRUE_VALUES
 
 
 def _date(raw: str | None, name: str) -> dt.date | None:
-    if raw is None or not raw.strip():
+    if not raw:
         return None
-    raw = raw.strip()
-    if not _DATE.match(raw):
+    if not _DATE.fullmatch(raw):
         raise BadParameter(name, f"'{name}' must be a date as YYYY-MM-DD, not {raw[:40]!r}")
     try:
         return dt.date.fromisoformat(raw)
@@ -163,12 +172,12 @@ def _date(raw: str | None, name: str) -> dt.date | None:
 
 def _month(raw: str | None) -> tuple[dt.date, dt.date] | None:
     """``month=2024-07`` → that month's first and last day (a filter the page speaks in)."""
-    if raw is None or not raw.strip():
+    if not raw:
         return None
-    found = _MONTH.match(raw.strip())
+    found = _MONTH.fullmatch(raw)
     if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
         raise BadParameter("month", f"'month' must be a month as YYYY-MM, not {raw[:40]!r}")
-    return month_range(raw.strip())
+    return month_range(raw)
 
 
 def month_range(month: str) -> tuple[dt.date, dt.date]:
@@ -183,9 +192,8 @@ def month_range(month: str) -> tuple[dt.date, dt.date]:
 
 
 def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
-    if raw is None or not raw.strip():
+    if not raw:
         return default
-    raw = raw.strip()
     if not re.fullmatch(r"[0-9]{1,9}", raw):
         raise BadParameter(name, f"'{name}' must be a whole number from {low} to {high}, not {raw[:40]!r}")
     value = int(raw)

@@ -1,4 +1,4 @@
-"""GET /api/search and /api/health: the contract of API.md, over a real index on disk."""
+"""GET /api/search and /api/health over a real index on disk: the behaviour docs/api.md describes."""
 
 from __future__ import annotations
 

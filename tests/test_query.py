@@ -49,6 +49,13 @@ def test_huge_queries_are_capped() -> None:
     assert len(parsed.clauses) == MAX_CLAUSES
 
 
+def test_words_past_the_cap_are_left_out_whole_never_ored_into_the_last_clause() -> None:
+    words = [f"단어{i}" for i in range(MAX_CLAUSES)]
+    parsed = parse(" ".join(words) + " 푸틴 OR 시진핑 OR 바이든")
+    assert parsed.clauses == [[Term(w)] for w in words]
+    assert parse(" ".join(words[:-1]) + " 푸틴 OR 시진핑 바이든").clauses[-1] == [Term("푸틴"), Term("시진핑")]
+
+
 def test_empty_query_matches_everything() -> None:
     assert build(parse("")) is None
 

@@ -40,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions[EXTENSION] = SearchService(app.config["INDEX_DIR"])
 
-    from . import access_log, api, compress, cors, embed, errors, feeds, health, pages, security
+    from . import access_log, api, compress, cors, embed, errors, feeds, health, openapi, pages, security
     from .host import HostCheck
 
     compress.init_app(app)  # first: after_request functions run last-registered first
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
     errors.register(app)
     cors.init_app(app)
     security.init_app(app)

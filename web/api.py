@@ -1,4 +1,6 @@
-"""The JSON API: ``GET /api/search`` (the contract in API.md), ``GET /api/suggest`` and ``GET /api/health``.
+"""The JSON API: ``GET /api/search``, ``GET /api/suggest`` and ``GET /api/health``.
+
+``GET /api/openapi.json`` (:mod:`.openapi`) describes them; ``docs/api.md`` is their reference.
 
 Responses are UTF-8 JSON with Korean kept readable (``ensure_ascii=False``). Which other
 origins' pages may read them is :mod:`.cors`'s business (an allow-list, empty by default).
@@ -52,7 +54,7 @@ def suggest() -> Response:
     """
     started = time.perf_counter()
     params = request.args.to_dict(flat=False)
-    suggest_format = ((params.get("format") or [""])[0] or "json").strip()
+    suggest_format = (params.get("format") or [""])[0] or "json"
     if suggest_format not in SUGGEST_FORMATS:
         raise BadParameter("format", f"format must be one of {', '.join(SUGGEST_FORMATS)}, not {suggest_format[:40]!r}")
     suggest_request = SuggestRequest.from_params(params)
