@@ -156,6 +156,8 @@ def test_with_no_whole_generation_every_reader_gets_a_one_line_error(built, tmp_
     assert page.status_code == 503
     assert "검색 색인이 손상되어" in page.get_data(as_text=True)
     assert client.get("/?q=가거도&lang=en").status_code == 503
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["error"]["code"] == "index_damaged"
 
 
 def test_junk_in_current_with_one_generation_still_serves_it(built, tmp_path: Path) -> None:
