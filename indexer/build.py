@@ -10,6 +10,11 @@ file whose content hash is unchanged is not re-analysed. Then either
   analysed in worker processes into a new generation that goes live atomically
   (:meth:`SearchService.rebuild`).
 
+A live generation that is damaged (a segment truncated or missing, an unreadable table of
+contents, ``CURRENT`` or ``sokbo.json`` corrupt: see :meth:`IndexStore.check`) is rebuilt in
+full, and the run says so in one line; so is one that an incremental update finds damaged
+(the update is abandoned, the generation marked, and the run starts again).
+
 The flow of one post: :func:`~sokbo.indexer.reader.read_post` (front matter, date, categories,
 URL, stripped body) → :class:`~sokbo.search.Post` → the index. A broken post is reported by
 file and line and the rest are indexed. The whole run holds the index's writer lock, so two
@@ -19,6 +24,7 @@ runs never interleave.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import time
@@ -27,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sokbo.search import Post, SearchService
+from sokbo.search import IndexDamaged, Post, SearchService
 from sokbo.search.vocabulary import Vocabulary
 
 from .check import duplicate_ids
@@ -52,13 +58,15 @@ class IndexSummary(Tally):
     full: bool = False
     """Whether this run rebuilt the index from scratch (a new generation)."""
     seconds: float = 0.0
+    repaired: str | None = None
+    """Why the live generation was damaged, when this run rebuilt it for that."""
 
     def line(self) -> str:
         """The one-line summary printed after a run."""
         return (
             f"{self.posts} posts indexed: {self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.recovered} recovered, {self.skipped} skipped, {self.failed} failed in {self.seconds:.1f} s"
-            + (" (full rebuild)" if self.full else "")
+            + (" (full rebuild of a damaged index)" if self.repaired else " (full rebuild)" if self.full else "")
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -72,6 +80,7 @@ class IndexSummary(Tally):
             **counts,
             "unchanged": self.unchanged,
             "full": self.full,
+            "repaired": self.repaired,
             "seconds": round(self.seconds, 3),
             "problems": problems,
         }
@@ -252,10 +261,38 @@ def build_index(
     ``on_plan`` gets the number of files to read, ``on_file`` each file read. ``wait``: wait
     for another run on the same index instead of raising :class:`~sokbo.search.IndexBusy`.
 
+    A damaged live generation is rebuilt in full (``summary.repaired`` says why); the index
+    folder that cannot be written, or a full disk, raises :class:`~sokbo.search.IndexWriteError`.
+
     Example:
         >>> build_index("samples/_posts", "sokbo-index").line()          # doctest: +SKIP
         '54 posts indexed: 54 added, 0 updated, 0 removed, 4 recovered, 1 skipped, 0 failed in 9.8 s (full rebuild)'
     """
+    attempt = functools.partial(
+        _build_index, posts_dir, index_dir, site=site, synonyms=synonyms, user_dict=user_dict, procs=procs,
+        full=full, wait=wait, notify=notify, on_plan=on_plan, on_file=on_file,
+    )
+    try:
+        return attempt()
+    except IndexDamaged:  # an update met damage the up-front check missed, and marked it:
+        return attempt()  # this attempt rebuilds it in full
+
+
+def _build_index(
+    posts_dir: str | Path,
+    index_dir: str | Path,
+    *,
+    site: Site | None,
+    synonyms: Path | None,
+    user_dict: Path | None,
+    procs: int | None,
+    full: bool,
+    wait: bool,
+    notify: Callable[[str], None] | None,
+    on_plan: Callable[[int], None] | None,
+    on_file: Callable[[Path], None] | None,
+) -> IndexSummary:
+    """One attempt of :func:`build_index`."""
     started = time.perf_counter()
     posts_dir = Path(posts_dir)
     if not posts_dir.is_dir():
@@ -266,7 +303,14 @@ def build_index(
     vocabulary, warnings = Vocabulary.read(*vocabulary_files(posts_dir, synonyms, user_dict))
     summary.problems.extend(Problem(w.path, w.line, w.message) for w in warnings)
     with service.writing(wait=wait, notify=notify):
-        usable = service.store.usable()
+        damage = service.store.live_problem(writing=True)
+        if damage is not None and damage.damaged:
+            full, summary.repaired = True, str(damage)
+            if notify is not None:
+                fallback = service.store.fallback()
+                meanwhile = f"searches are answered from {fallback}" if fallback else "searches fail with a 503"
+                notify(f"the index in {index_dir} is damaged ({damage}): rebuilding it in full; {meanwhile} until then")
+        usable = damage is None and service.store.current() is not None
         manifest = service.manifest() if usable else {}
         live = service.vocabulary()
         if usable and live.user_words != vocabulary.user_words:

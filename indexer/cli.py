@@ -1,8 +1,8 @@
 """The ``sokbo`` command: a thin click shell over :mod:`sokbo.indexer.build` and :mod:`sokbo.search`.
 
-Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing; 2
-unusable arguments (click's own convention, also used for a bad search parameter, and for
-``serve`` on a port that is taken); 73 the index folder cannot be written (read-only, or no
+Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing or
+damaged (``search``, ``stats``); 2 unusable arguments (click's own convention, also used for a
+bad search parameter, and for ``serve`` on a port that is taken); 73 the index folder cannot be written (read-only, or no
 permission); 74 writing the index failed otherwise (the disk is full, an I/O error); 75 the
 index is being written by another run (``index --no-wait``). 73-75 are sysexits.h's
 EX_CANTCREAT, EX_IOERR and EX_TEMPFAIL.
@@ -17,11 +17,11 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from sokbo.search import BadParameter, IndexBusy, IndexMissing, SearchRequest, SearchService
+from sokbo.search import BadParameter, IndexBusy, IndexDamaged, IndexMissing, SearchRequest, SearchService
 from sokbo.search import config
 
 from .build import IndexSummary, build_index
@@ -124,7 +124,7 @@ def index_command(
     reported with file and line; the rest are indexed. Readers keep searching the previous
     state until the run commits.
 
-    Exit codes: 0 done; 1 some posts could not be indexed (the rest were); 2 bad usage;
+    A damaged index is rebuilt in full, and the run says so. Exit codes: 0 done; 1 some posts could not be indexed (the rest were); 2 bad usage;
     73 the index folder cannot be written (read-only, permissions); 74 writing the index failed
     (disk full, I/O error); 75 another run is writing the index (with --no-wait).
     """
@@ -281,7 +281,7 @@ def search_command(
     }
     try:
         request = SearchRequest.from_params(params)
-        service = SearchService(index_dir)
+        service = _reader(index_dir)
         loading = time.perf_counter()
         service.warm_up()  # outside took_ms, which times the search alone
         loaded_s = time.perf_counter() - loading
@@ -290,7 +290,7 @@ def search_command(
         option = {"q": "QUERY", "per_page": "--limit", "category": "--category"}.get(exc.param, f"--{exc.param}")
         raise click.BadParameter(exc.message, param_hint=option) from exc
     except IndexMissing as exc:
-        raise click.ClickException(str(exc)) from exc
+        _index_missing(exc)
     if as_json:
         _print_json(response.as_dict())
         return
@@ -308,6 +308,19 @@ def search_command(
         click.secho(f"{n}. {hit['title']}", bold=True)
         click.echo(f"   {hit['date'][:10]}  {', '.join(hit['categories'])}  {hit['url']}")
         click.echo(f"   {_plain(hit['snippet'])}")
+
+
+def _reader(index_dir: Path) -> SearchService:
+    """A service for one command: what it skips of a damaged index is said on stderr."""
+    return SearchService(index_dir, notify=lambda line: click.echo(f"sokbo: {line}", err=True))
+
+
+def _index_missing(exc: IndexMissing) -> NoReturn:
+    """Exit 1 for an index that is missing (saying what to do) or damaged (the service has
+    said why, in one line)."""
+    if not isinstance(exc, IndexDamaged):
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(1)
 
 
 def _plain(snippet: str) -> str:
@@ -349,6 +362,7 @@ def serve_command(
     from sokbo.web import access_log as access
     from sokbo.web.server import ServeError, bind, serve
 
+    _log_to_stderr()
     settings: dict[str, object] = {"INDEX_DIR": str(index_dir)}
     if cors_origins:
         settings["CORS_ORIGINS"] = list(cors_origins)
@@ -361,10 +375,12 @@ def serve_command(
     except ServeError as exc:
         raise UsageExit(str(exc)) from None
     service: SearchService = app.extensions["sokbo"]
-    if not service.available():
-        click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
-    else:
+    try:
         service.warm_up()
+    except IndexDamaged:
+        pass  # said in one line by the service; it serves 503s until `sokbo index` repairs it
+    except IndexMissing:
+        click.echo(f"warning: no index in {index_dir} yet: run `sokbo index POSTS_DIR --index {index_dir}`", err=True)
     shown = f"[{host}]" if ":" in host else host
     origins = app.config["CORS_ORIGINS"]
     if origins:
@@ -376,15 +392,29 @@ def serve_command(
     serve(app, sock, workers, threads)
 
 
+def _log_to_stderr() -> None:
+    """Show sokbo's log lines (a damaged generation skipped, a search that met damage) on
+    stderr as ``sokbo: …``, whatever logging waitress sets up after."""
+    import logging
+
+    logger = logging.getLogger("sokbo")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("sokbo: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 @cli.command("stats")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def stats_command(index_dir: Path, as_json: bool) -> None:
     """Posts, categories, date range, size and generation of the index."""
     try:
-        stats = SearchService(index_dir).stats()
+        stats = _reader(index_dir).stats()
     except IndexMissing as exc:
-        raise click.ClickException(str(exc)) from exc
+        _index_missing(exc)
     if as_json:
         _print_json(stats)
         return

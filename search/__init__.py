@@ -8,6 +8,17 @@ from .document import Post
 from .request import BadParameter, SearchRequest
 from .response import Hit, SearchResponse
 from .service import SearchService
-from .store import IndexBusy, IndexMissing
+from .store import IndexBusy, IndexDamaged, IndexMissing, IndexWriteError
 
-__all__ = ["BadParameter", "Hit", "IndexBusy", "IndexMissing", "Post", "SearchRequest", "SearchResponse", "SearchService"]
+__all__ = [
+    "BadParameter",
+    "Hit",
+    "IndexBusy",
+    "IndexDamaged",
+    "IndexMissing",
+    "IndexWriteError",
+    "Post",
+    "SearchRequest",
+    "SearchResponse",
+    "SearchService",
+]

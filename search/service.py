@@ -3,31 +3,44 @@
 It builds and updates index generations (:mod:`~sokbo.search.store`, :mod:`~sokbo.search.writer`),
 keeps a searcher of the live one and what derives from it up to date, and hands each search to
 :mod:`~sokbo.search.pipeline`, where a query's whole path reads top to bottom.
+
+A damaged index never takes the service down: it reads the newest generation that is whole
+(saying once, in the log, which it skipped and why), and a search that meets damage anyway
+raises :class:`~sokbo.search.store.IndexDamaged` (a 503) after which the next one reopens the
+newest whole generation.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .analysis import Analyzer, analyzer_for
 from .codec import segment_writer
 from .document import Post
 from .lexicon import Lexicon, LexiconCache
-from .request import SearchRequest
+from .request import BadParameter, SearchRequest
 from .response import SearchResponse
 from .schema import to_fields
-from .store import IndexMissing, IndexStore, Notify, ignore
+from .store import IndexBusy, IndexDamaged, IndexMissing, IndexStore, IndexWriteError, Notify, Opened, Unusable, ignore
 from .view import IndexView
 from .vocabulary import Vocabulary
 from .writer import Item, Prepare, Report, write_posts
 
 RELOAD_CHECK_SECONDS = 1.0
 """How often a long-lived service looks for a newly published generation."""
+
+T = TypeVar("T")
+
+
+def _log(message: str) -> None:
+    """Where a service says what it skipped, by default: the ``sokbo`` logger."""
+    logging.getLogger("sokbo").warning("%s", message)
 
 
 class SearchService:
@@ -40,8 +53,14 @@ class SearchService:
         3
     """
 
-    def __init__(self, index_dir: str | Path) -> None:
+    def __init__(self, index_dir: str | Path, *, notify: Notify | None = None) -> None:
+        """``notify`` gets each line about a damaged generation (default: the ``sokbo`` logger)."""
         self.store = IndexStore(index_dir)
+        self._notify = notify or _log
+        self._told: set[str] = set()
+        """Lines already said: a generation skipped every second is said to be skipped once."""
+        self._failure: IndexMissing | None = None
+        """Why there is nothing to search, until the next check."""
         self._lock = threading.Lock()
         self._gen: str | None = None
         self._ix: Any = None
@@ -111,6 +130,30 @@ class SearchService:
         the synonyms of ``synonyms``, when given, replace the live ones. Returns the number of
         posts in the index afterwards.
         """
+        name = self.store.current()
+        try:
+            count = self._update(posts, delete_ids, manifest=manifest, synonyms=synonyms, wait=wait, notify=notify)
+        except (IndexMissing, IndexWriteError, IndexBusy):
+            raise
+        except Exception as exc:
+            problem = self.store.check(name, thorough=True) if name else None
+            if problem is None or not problem.damaged:
+                raise
+            self.store.mark_damaged(problem)  # the next run (or a retry) rebuilds it
+            raise IndexDamaged(f"the index in {self.store.root} is damaged ({problem}): it must be rebuilt") from exc
+        self._checked = 0.0
+        return count
+
+    def _update(
+        self,
+        posts: Iterable[Post],
+        delete_ids: Iterable[str],
+        *,
+        manifest: Callable[[], dict[str, Any]] | None,
+        synonyms: Vocabulary | None,
+        wait: bool,
+        notify: Notify | None,
+    ) -> int:
         with self.store.edit_live(wait=wait, notify=notify) as gen:
             live = Vocabulary.from_meta(gen.meta.get("vocabulary", {}))
             analyzer_for(live.user_words)  # index-time analysis uses it
@@ -125,7 +168,6 @@ class SearchService:
             gen.meta.update({"posts": count, "updated_at": time.time()})
             if manifest is not None:
                 gen.manifest = manifest()
-        self._checked = 0.0
         return count
 
     def writing(self, *, wait: bool = False, notify: Notify | None = None) -> Any:
@@ -146,38 +188,120 @@ class SearchService:
 
     def _refresh(self) -> None:
         """Follow ``CURRENT`` to a newly published generation, and the live generation to its
-        latest commit (checked at most once a second: a stat and a directory listing)."""
+        latest commit, each checked whole (at most once a second: a few stats and a read of
+        the small files); when it is not, fall back to the newest generation that is."""
         now = time.monotonic()
-        if self._ix is not None and now - self._checked < RELOAD_CHECK_SECONDS:
-            return
+        if now - self._checked < RELOAD_CHECK_SECONDS:
+            if self._ix is not None:
+                return
+            if self._failure is not None:
+                raise self._failure
         with self._lock:
             self._checked = now
-            gen = self.store.current()
-            if gen is None or gen != self._gen or self._ix is None:
-                gen, ix = self.store.open()
-                self._gen, self._ix = gen, ix
             try:
-                self._toc = self._ix.latest_generation()
-                stamp = (gen, self.store.meta_mtime_ns(gen))
-            except OSError:  # the generation was removed under us: reopen next time
-                self._checked = 0.0
-                return
-            if stamp != self._meta_stamp:  # saved after each commit: synonyms may have changed
-                self._vocabulary = Vocabulary.from_meta(self.store.meta(gen).get("vocabulary", {}))
-                self._analyzer = analyzer_for(self._vocabulary.user_words)
-                self._meta_stamp = stamp
+                if not self._follow_commits():
+                    self._open(self.store.open_whole())
+            except IndexMissing as exc:
+                self._gen, self._ix, self._failure = None, None, exc
+                if isinstance(exc, IndexDamaged):
+                    self._tell(str(exc))
+                raise
+            self._failure = None
+
+    def _follow_commits(self) -> bool:
+        """When the generation open is the live one, follow it to its latest commit (checked
+        whole); False when another generation must be opened."""
+        live = self.store.current()
+        if self._ix is None or live is None or live != self._gen:
+            return False
+        try:
+            toc = self._ix.latest_generation()
+            stamp = (live, self.store.meta_mtime_ns(live))
+        except OSError:  # the generation was removed under us
+            return False
+        if self.store.marked(live):  # another process (a sibling server worker) found it damaged
+            return False
+        if (toc, stamp) == (self._toc, self._meta_stamp):
+            return True
+        if self.store.check(live) is not None:
+            return False
+        self._toc = toc
+        if stamp != self._meta_stamp:  # saved after each commit: synonyms may have changed
+            self._read_vocabulary(live)
+            self._meta_stamp = stamp
+        return True
+
+    def _open(self, opened: Opened) -> None:
+        """Serve ``opened``, saying once which generations were skipped and why."""
+        if opened.skipped:
+            skipped = "; ".join(f"{p.name} ({p.reason})" for p in opened.skipped)
+            self._tell(f"index {self.store.root}: skipped {skipped}; serving {opened.name}")
+        if opened.name == self._gen and self._ix is not None:
+            opened.ix.close()
+        else:
+            self._gen, self._ix = opened.name, opened.ix
+            self._meta_stamp = None
+        self._toc = self._ix.latest_generation()
+        stamp = (opened.name, self.store.meta_mtime_ns(opened.name))
+        if stamp != self._meta_stamp:
+            self._read_vocabulary(opened.name)
+            self._meta_stamp = stamp
+
+    def _read_vocabulary(self, gen: str) -> None:
+        self._vocabulary = Vocabulary.from_meta(self.store.meta(gen).get("vocabulary", {}))
+        self._analyzer = analyzer_for(self._vocabulary.user_words)
+
+    def _tell(self, line: str) -> None:
+        """Say ``line`` (once)."""
+        if line not in self._told:
+            self._told.add(line)
+            self._notify(line)
+
+    def _guarded(self, call: Callable[[], T]) -> T:
+        """``call()``; when it fails because the generation it read is damaged (checked
+        thoroughly: every file hashed), :class:`IndexDamaged` instead, and the next call opens
+        the newest generation that is whole. Any other error passes unchanged."""
+        gen = self._gen
+        try:
+            return call()
+        except (IndexMissing, BadParameter):
+            raise
+        except Exception as exc:
+            gen = gen or self._gen
+            problem = self.store.check(gen, thorough=True) if gen else None
+            if problem is None:
+                raise
+            self._condemn(problem)
+            raise IndexDamaged(f"the index in {self.store.root} is damaged ({problem}): `sokbo index` rebuilds it") from exc
+
+    def _condemn(self, problem: Unusable) -> None:
+        """Stop serving a generation a search found damaged (and mark it, so that the next
+        ``sokbo index`` rebuilds it): the next call reopens."""
+        self.store.mark_damaged(problem)
+        with self._lock:
+            if self._gen == problem.name:
+                self._gen, self._ix, self._checked = None, None, 0.0
+        self._tell(f"index {self.store.root}: a search met damage in {problem}; answered 503, reopening the newest whole generation")
 
     def _searcher(self) -> tuple[Any, IndexView]:
         """This thread's searcher of the live generation, and that generation's view."""
-        self._refresh()
+        for _attempt in range(2):
+            self._refresh()
+            with self._lock:
+                gen, ix, toc = self._gen, self._ix, self._toc
+            if ix is not None:
+                break  # else another thread found it damaged a moment ago: reopen
+        else:
+            raise self._failure or IndexDamaged(f"the index in {self.store.root} is damaged: `sokbo index` rebuilds it")
         local = self._local
-        if getattr(local, "gen", None) != (self._gen, self._toc) or local.searcher is None:
+        if getattr(local, "gen", None) != (gen, toc) or local.searcher is None:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
-            local.searcher = self._ix.searcher()
-            local.gen = (self._gen, self._toc)
+            local.searcher = ix.searcher()
+            local.gen = (gen, toc)
+        local.ix = ix
         searcher = local.searcher
-        key = (self._gen or "", searcher.reader().generation())
+        key = (gen or "", searcher.reader().generation())
         with self._lock:
             if self._view_key != key:
                 self._view = IndexView.read(searcher.reader())
@@ -188,9 +312,9 @@ class SearchService:
 
     def warm_up(self) -> None:
         """Load Kiwi, open the index and read its lexicon now, so the first reader does not wait seconds."""
-        self._searcher()
+        self._guarded(self._searcher)
         _ = self._analyzer.kiwi
-        self.lexicon().warm()
+        self._guarded(lambda: self.lexicon().warm())
 
     def lexicon(self, *, wait: bool = False) -> Lexicon:
         """The live index's own words: did-you-mean, 초성 search and autocomplete draw from them.
@@ -200,9 +324,12 @@ class SearchService:
         background from the new segments only, and the previous one answers meanwhile;
         ``wait=True`` waits for the rebuild.
         """
-        searcher, _view = self._searcher()
-        ix, key = self._ix, (self._gen or "", searcher.reader().generation())
-        return self._lexicons.get(key, ix.reader, wait=wait)
+        def get() -> Lexicon:
+            searcher, _view = self._searcher()
+            key = (self._local.gen[0] or "", searcher.reader().generation())
+            return self._lexicons.get(key, self._local.ix.reader, wait=wait)
+
+        return self._guarded(get)
 
     def available(self) -> bool:
         """Whether there is an index to search."""
@@ -216,17 +343,20 @@ class SearchService:
         """Run one search: the page of hits, its total and the facets (see :mod:`.pipeline`)."""
         from . import pipeline  # here, not at import: ``sokbo index`` never loads NumPy
 
-        searcher, view = self._searcher()
-        return pipeline.search(request, pipeline.Snapshot(searcher, view, self._vocabulary, self._analyzer, self.lexicon))
+        def run() -> SearchResponse:
+            searcher, view = self._searcher()
+            return pipeline.search(request, pipeline.Snapshot(searcher, view, self._vocabulary, self._analyzer, self.lexicon))
+
+        return self._guarded(run)
 
     def indexed_ids(self) -> set[str]:
         """Ids of every post in the live index."""
-        _searcher, view = self._searcher()
+        _searcher, view = self._guarded(self._searcher)
         return {view.ids[d] for d in view.live}
 
     def stats(self) -> dict[str, Any]:
         """Posts, categories, date range, size and generation of the live index."""
-        searcher, view = self._searcher()
+        _searcher, view = self._guarded(self._searcher)
         days = sorted(view.days[d] for d in view.live)
         gen = self._gen or ""
         meta = self.store.meta(gen)
@@ -241,7 +371,7 @@ class SearchService:
             "categories": {c: len(s) for c, s in sorted(view.by_category.items(), key=lambda kv: -len(kv[1]))},
             "first_date": iso(days[0]) if days else None,
             "last_date": iso(days[-1]) if days else None,
-            "size_bytes": self.store.size_bytes(),
+            "size_bytes": self.store.size_bytes(gen or None),
             "built_at": meta.get("built_at"),
             "updated_at": meta.get("updated_at", meta.get("built_at")),
         }

@@ -95,6 +95,8 @@ def _write_in_workers(
             if kind == "reports":
                 for report in payload:
                     on_report(report)
+            elif kind == "oserror":  # raised as itself: a full disk is not a bug
+                raise OSError(*payload)
             elif kind == "done":
                 segment, added = payload
                 if segment is not None:
@@ -141,8 +143,11 @@ def _work(ix: Any, jobs: Any, results: Any, prepare: Prepare[Any, Any], parent: 
             discard_segment(writer)
             segment = None
         results.put(("done", (segment, added)))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
-        results.put(("error", traceback.format_exc()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        if isinstance(exc, OSError) and exc.errno is not None:
+            results.put(("oserror", (exc.errno, exc.strerror, exc.filename)))
+        else:
+            results.put(("error", traceback.format_exc()))
         results.close()
         results.join_thread()
         os._exit(1)

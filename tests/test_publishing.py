@@ -142,8 +142,11 @@ def test_full_rebuilds_into_a_new_generation(tmp_path: Path) -> None:
     gen = SearchService(ix).store.current()
     summary = build_index(posts, ix, full=True)
     assert summary.full and summary.updated == 5
-    assert SearchService(ix).store.current() != gen
-    assert not (ix / gen).exists()  # the old generation is removed after the switch
+    second = SearchService(ix).store.current()
+    assert second != gen
+    assert (ix / gen).is_dir()  # the generation it replaced stays, to fall back to if it is damaged
+    build_index(posts, ix, full=True)
+    assert sorted(p.name for p in ix.iterdir() if p.name.startswith("gen-")) == [second, SearchService(ix).store.current()]
 
 
 def test_parallel_and_serial_builds_index_the_same_posts(tmp_path: Path) -> None:
@@ -199,7 +202,9 @@ def test_two_concurrent_runs_never_corrupt_the_index(tmp_path: Path) -> None:
     posts_count = json.loads(out1)["posts"]
     assert json.loads(out2)["posts"] == posts_count
     assert len(all_ids(ix)) == posts_count
-    assert [p.name for p in ix.iterdir() if p.name.startswith("gen-")] == [SearchService(ix).store.current()]
+    # the second run's generation is live, the first's kept to fall back to
+    assert sorted(p.name for p in ix.iterdir() if p.name.startswith("gen-")) == ["gen-000001", "gen-000002"]
+    assert SearchService(ix).store.current() == "gen-000002"
 
 
 # -- kill -9 at several points -------------------------------------------------------------

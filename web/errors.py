@@ -2,6 +2,8 @@
 
 * ``BadParameter`` → 400 (the API's body is exactly ``BadParameter.as_dict()``);
 * ``IndexMissing`` → 503 (no index built yet, or one from another schema version);
+* ``IndexDamaged`` → 503 ``index_damaged`` (no generation of the index is whole, or this
+  search met a damaged one: the service reopens the newest whole one for the next);
 * HTTP errors (404, 405, ...) → their status; a 405 is always JSON, since the page's form
   only sends GET and only programs send anything else;
 * anything unexpected → 500. Flask logs it first; in tests (``TESTING``) it propagates
@@ -13,12 +15,13 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, render_template
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from sokbo.search import BadParameter, IndexMissing
+from sokbo.search import BadParameter, IndexDamaged, IndexMissing
 
 from .api import is_api_request, json_response
 from .i18n import gettext as _
 
 INDEX_MISSING_MESSAGE = "the search index is not available: build it with `sokbo index`"
+INDEX_DAMAGED_MESSAGE = "the search index is damaged: `sokbo index` rebuilds it; try again in a moment"
 
 PARAM_LABELS = {
     "q": "검색어",
@@ -44,6 +47,7 @@ def register(app: Flask) -> None:
     """Install the app's error handlers."""
     app.register_error_handler(BadParameter, bad_parameter)
     app.register_error_handler(IndexMissing, index_missing)
+    app.register_error_handler(IndexDamaged, index_damaged)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, internal_error)
 
@@ -63,6 +67,15 @@ def index_missing(error: IndexMissing) -> Response | tuple[str, int]:
         return json_response({"error": {"code": "index_missing", "message": INDEX_MISSING_MESSAGE}}, 503)
     message = _("검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.")
     return render_template("error.html", title=_("검색 준비 중"), status=503, message=message), 503
+
+
+def index_damaged(error: IndexDamaged) -> Response | tuple[str, int]:
+    """503 for this request: the service has said why in the log, once, and reopens the
+    newest whole generation for the next request."""
+    if is_api_request():
+        return json_response({"error": {"code": "index_damaged", "message": INDEX_DAMAGED_MESSAGE}}, 503)
+    message = _("검색 색인이 손상되어 복구하는 중입니다. 잠시 후 다시 시도해 주세요.")
+    return render_template("error.html", title=_("검색 일시 중단"), status=503, message=message), 503
 
 
 def http_error(error: HTTPException) -> Response | tuple[str, int]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from sokbo.search import IndexMissing
+from sokbo.search import IndexDamaged, IndexMissing
 
 from . import get_service
 from .api import json_response
@@ -26,7 +26,8 @@ def healthz() -> Response:
     try:
         body = index_health()
     except IndexMissing as exc:
-        response = json_response({"status": "unavailable", "error": {"code": "index_missing", "message": str(exc)}}, 503)
+        code = "index_damaged" if isinstance(exc, IndexDamaged) else "index_missing"
+        response = json_response({"status": "unavailable", "error": {"code": code, "message": str(exc)}}, 503)
     else:
         response = json_response(body)
     response.headers["Cache-Control"] = "no-store"

@@ -114,6 +114,9 @@ ENGLISH: dict[str, str] = {
     "검색 준비 중": "Search is getting ready",
     "검색 색인이 아직 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.":
         "The search index is not ready yet. Please try again in a moment.",
+    "검색 일시 중단": "Search paused",
+    "검색 색인이 손상되어 복구하는 중입니다. 잠시 후 다시 시도해 주세요.":
+        "The search index is damaged and is being repaired. Please try again in a moment.",
     "페이지를 찾을 수 없습니다": "Page not found",
     "찾으시는 페이지가 없습니다. 주소를 확인해 주세요.": "There is no page at this address. Please check it.",
     "요청을 처리하지 못했습니다": "The request could not be handled",
