@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .analysis import Analyzer, analyzer_for
+from .cache import ResultCache
 from .codec import segment_writer
 from .document import Post
 from .lexicon import Lexicon, LexiconCache
@@ -74,6 +75,8 @@ class SearchService:
         """Kiwi with the live generation's user words, and the analyses it remembers."""
         self._meta_stamp: tuple[str, int] | None = None
         self._lexicons = LexiconCache()
+        self.results = ResultCache()
+        """Recent responses by index version and request: readers repeat their searches."""
 
     # -- building ---------------------------------------------------------------------
 
@@ -295,8 +298,10 @@ class SearchService:
             raise self._failure or IndexDamaged(f"the index in {self.store.root} is damaged: `sokbo index` rebuilds it")
         local = self._local
         if getattr(local, "gen", None) != (gen, toc) or local.searcher is None:
-            if getattr(local, "searcher", None) is not None:
-                local.searcher.close()
+            # The previous searcher is not closed here: a search that started on it (an outer
+            # call of this thread, one that reads the lexicon) keeps it until it is done, and
+            # dropping the last reference closes its files. Closing it here made a publish that
+            # landed mid-search a 500 (ReaderClosed).
             local.searcher = ix.searcher()
             local.gen = (gen, toc)
         local.ix = ix
@@ -340,14 +345,36 @@ class SearchService:
         return True
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """Run one search: the page of hits, its total and the facets (see :mod:`.pipeline`)."""
+        """Run one search: the page of hits, its total and the facets (see :mod:`.pipeline`).
+
+        A request already answered on this version of the index is answered from
+        :attr:`results` (its ``took_ms`` is then the lookup's)."""
         from . import pipeline  # here, not at import: ``sokbo index`` never loads NumPy
 
         def run() -> SearchResponse:
+            started = time.perf_counter()
             searcher, view = self._searcher()
-            return pipeline.search(request, pipeline.Snapshot(searcher, view, self._vocabulary, self._analyzer, self.lexicon))
+            version = self._version_of(searcher)
+            cached = self.results.get(version, request)
+            if cached is not None:
+                return replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
+            snap = pipeline.Snapshot(searcher, view, self._vocabulary, self._analyzer, self.lexicon)
+            response = pipeline.search(request, snap)
+            self.results.put(version, request, response)
+            return response
 
         return self._guarded(run)
+
+    def version(self) -> tuple[str, int]:
+        """What the answers depend on: the live generation and its latest commit (which also
+        saves its synonyms): equal versions give equal answers to equal requests (ETags use it)."""
+        searcher, _view = self._guarded(self._searcher)
+        return self._version_of(searcher)
+
+    def _version_of(self, searcher: Any) -> tuple[str, int]:
+        """The version ``searcher`` (this thread's, just returned by _searcher) reads."""
+        gen, _toc = self._local.gen
+        return (gen or "", searcher.reader().generation())
 
     def indexed_ids(self) -> set[str]:
         """Ids of every post in the live index."""

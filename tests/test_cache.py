@@ -39,3 +39,35 @@ def test_an_entry_over_a_sixteenth_of_the_budget_is_not_kept(service) -> None:
     small = ResultCache(max_bytes=16 * 100)
     small.put(("g", 1), SearchRequest(q="동맹"), service.search(SearchRequest(q="동맹")))
     assert len(small) == 0 and small.bytes == 0
+
+
+def test_a_search_that_spans_a_publish_keeps_its_searcher(tmp_path) -> None:
+    """A publish lands while a search is under way (here: when the search reads the lexicon,
+    which refreshes this thread's searcher): the search finishes on the searcher it started
+    with, and the next one sees the new post. It was a 500 (ReaderClosed)."""
+    import datetime as dt
+
+    from sokbo.search import Post, SearchService
+
+    def post(n: int, title: str) -> Post:
+        day = dt.date(2024, 7, n)
+        return Post(id=f"{day}-{n}", title=title, date=day.isoformat(), day=day, categories=("정치",),
+                    body=f"{title} 관련 본문입니다.", url=f"https://example.org/{n}/")
+
+    service = SearchService(tmp_path)
+    service.rebuild([post(1, "동맹 강화 논의"), post(2, "동맹 비용 협상")])
+    publisher = SearchService(tmp_path)
+    lexicon = service.lexicon
+    published = []
+
+    def lexicon_with_a_publish(**kwargs):
+        if not published:
+            publisher.update([post(3, "동맹 현대화 발표")], [])
+            published.append(True)
+            service._checked = 0.0  # the once-a-second check is due
+        return lexicon(**kwargs)
+
+    service.lexicon = lexicon_with_a_publish  # type: ignore[method-assign]
+    first = service.search(SearchRequest(q="동멩"))  # a misspelling: the correction reads the lexicon
+    assert published and first.total in (0, 2)
+    assert service.search(SearchRequest(q="동맹", correct=False)).total == 3
