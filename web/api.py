@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 from sokbo.search import BadParameter, SearchRequest
 from sokbo.search.request import SuggestRequest
 
-from . import access_log, get_service
+from . import access_log, get_service, validators
 
 JSON_TYPE = "application/json; charset=utf-8"
 OPENSEARCH_SUGGESTIONS_TYPE = "application/x-suggestions+json; charset=utf-8"
@@ -40,9 +40,14 @@ def is_api_request() -> bool:
 def search() -> Response:
     """One page of hits with facets; a bad parameter raises BadParameter (a 400)."""
     search_request = SearchRequest.from_params(request.args.to_dict(flat=False))
-    response = get_service().search(search_request)
+    service = get_service()
+    etag = validators.etag_for(service.version(), search_request, "json")
+    unchanged = validators.not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    response = service.search(search_request)
     access_log.record_hits(response.total)
-    return json_response(response.as_dict())
+    return validators.validated(json_response(response.as_dict()), etag)
 
 
 @bp.get("/suggest")

@@ -112,9 +112,25 @@ def _search() -> dict[str, Any]:
             "and `to` is not before `from`."
         ),
         "tags": ["search"],
-        "parameters": _search_parameters(),
+        "parameters": [
+            *_search_parameters(),
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "description": "The ETag of an answer the client holds: a 304 when it is still the answer.",
+                "schema": {"type": "string"},
+            },
+        ],
         "responses": {
-            "200": _json("One page of results.", _ref("SearchResponse")),
+            "200": {
+                **_json("One page of results.", _ref("SearchResponse")),
+                "headers": {
+                    "ETag": {"description": "Changes when the index or the request does.", "schema": {"type": "string"}},
+                    "Cache-Control": {"schema": {"type": "string", "const": "public, no-cache"}},
+                },
+            },
+            "304": {"description": "The answer the client holds (If-None-Match) is still the answer."},
             "400": {"$ref": "#/components/responses/SearchBadParameter"},
             "503": {"$ref": "#/components/responses/Unavailable"},
         },
