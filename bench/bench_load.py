@@ -104,13 +104,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path, port: int, workers: int | None, threads: int | None) -> subprocess.Popen[bytes]:
+def start_server(
+    index: Path, port: int, workers: int | None, threads: int | None, cache_mb: float | None
+) -> subprocess.Popen[bytes]:
     args = [*SOKBO, "serve", "--index", str(index), "--port", str(port)]
     if workers is not None:
         args += ["--workers", str(workers)]
     if threads is not None:
         args += ["--threads", str(threads)]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    env = {**os.environ, **({"SOKBO_CACHE_MB": str(cache_mb)} if cache_mb is not None else {})}
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -179,6 +182,7 @@ def main() -> None:
     parser.add_argument("--baseline-duration", type=int, default=10, help="seconds of the one-client run")
     parser.add_argument("--workers", type=int, help="sokbo serve --workers (default: its own)")
     parser.add_argument("--threads", type=int, help="sokbo serve --threads (default: its own)")
+    parser.add_argument("--cache-mb", type=float, help="the server's result cache (SOKBO_CACHE_MB; 0: every search computed)")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -203,7 +207,7 @@ def main() -> None:
     script.write_text(LUA % {"paths": work / "paths.txt"})
 
     port = free_port()
-    server = start_server(index, port, args.workers, args.threads)
+    server = start_server(index, port, args.workers, args.threads, args.cache_mb)
     try:
         url = f"http://127.0.0.1:{port}"
         for path in paths[:200]:  # every process warm: Kiwi, the lexicon, the first segments

@@ -21,11 +21,23 @@ ENV_SYNONYMS = "SOKBO_SYNONYMS"
 ENV_USER_DICT = "SOKBO_USER_DICT"
 ENV_CORS_ORIGINS = "SOKBO_CORS_ORIGINS"
 ENV_WORKERS = "SOKBO_WORKERS"
+ENV_CACHE_MB = "SOKBO_CACHE_MB"
 
 DEFAULT_INDEX_DIR = "sokbo-index"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_THREADS = 4
+DEFAULT_CACHE_MB = 64
+
+
+def result_cache_bytes() -> int:
+    """Memory for recent search answers, per process: ``$SOKBO_CACHE_MB`` MB (0 turns it off)."""
+    raw = os.environ.get(ENV_CACHE_MB, "").strip()
+    try:
+        megabytes = float(raw) if raw else DEFAULT_CACHE_MB
+    except ValueError:
+        raise ValueError(f"{ENV_CACHE_MB} must be a number of megabytes, not {raw!r}") from None
+    return max(0, int(megabytes * 1024 * 1024))
 
 
 def default_workers() -> int:

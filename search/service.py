@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import config
 from .analysis import Analyzer, analyzer_for
 from .cache import ResultCache
 from .codec import segment_writer
@@ -75,7 +76,7 @@ class SearchService:
         """Kiwi with the live generation's user words, and the analyses it remembers."""
         self._meta_stamp: tuple[str, int] | None = None
         self._lexicons = LexiconCache()
-        self.results = ResultCache()
+        self.results = ResultCache(config.result_cache_bytes())
         """Recent responses by index version and request: readers repeat their searches."""
 
     # -- building ---------------------------------------------------------------------

@@ -71,3 +71,19 @@ def test_a_search_that_spans_a_publish_keeps_its_searcher(tmp_path) -> None:
     first = service.search(SearchRequest(q="동멩"))  # a misspelling: the correction reads the lexicon
     assert published and first.total in (0, 2)
     assert service.search(SearchRequest(q="동맹", correct=False)).total == 3
+
+
+def test_the_cache_budget_comes_from_the_environment(monkeypatch, sample_index) -> None:
+    import pytest as _pytest
+
+    from sokbo.search import SearchService, config
+
+    monkeypatch.setenv("SOKBO_CACHE_MB", "0")
+    service = SearchService(sample_index)
+    service.search(SearchRequest(q="동맹"))
+    assert len(service.results) == 0  # off
+    monkeypatch.setenv("SOKBO_CACHE_MB", "1.5")
+    assert config.result_cache_bytes() == int(1.5 * 1024 * 1024)
+    monkeypatch.setenv("SOKBO_CACHE_MB", "lots")
+    with _pytest.raises(ValueError, match="SOKBO_CACHE_MB must be a number of megabytes"):
+        config.result_cache_bytes()
