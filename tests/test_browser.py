@@ -6,9 +6,6 @@ Skipped where Debian's ``chromium`` is not installed (``apt-get install chromium
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,20 +14,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.servers import ARTIFACTS, chromium, sokbo_server
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(os.environ.get("SOKBO_ARTIFACTS", "test-artifacts"))
-"""Where screenshots of each state go (CI keeps them as artifacts; git ignores the folder)."""
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -43,17 +30,9 @@ PLACEHOLDER_IMAGE = (
 
 
 def serve(index: Path) -> Iterator[str]:
-    """The app over ``index`` behind a real waitress server on a free local port."""
-    import waitress
-
-    from sokbo.web import create_app
-
-    server = waitress.create_server(create_app({"INDEX_DIR": str(index)}), host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    """The app over ``index`` behind sokbo's waitress on a free local port."""
+    with sokbo_server(index, threads=4) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +49,8 @@ def samples_url(sample_index: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):  # .ci/run installs it: a missing browser there is a failure
-            pytest.fail(f"CI must provide chromium at {CHROMIUM}")
-        pytest.skip(f"no chromium binary at {CHROMIUM}: install it with `apt-get install chromium` to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install sokbo[test])")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture()

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,20 +19,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.hostile_posts import HOSTILE_TITLES, hostile_posts
+from tests.servers import ARTIFACTS, chromium, sokbo_server
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(os.environ.get("SOKBO_ARTIFACTS", "test-artifacts"))
 
 PAGE = """<!doctype html>
 <html lang="ko">
@@ -62,8 +50,8 @@ PAGE = """<!doctype html>
 SITE_CSS = "body { font-family: 'Noto Sans CJK KR', 'NanumGothic', sans-serif; max-width: 760px; margin: 0 auto; padding: 16px; }\n"
 
 
-def serve_in_thread(server: Any) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever if hasattr(server, "serve_forever") else server.run, daemon=True)
+def serve_in_thread(server: http.server.ThreadingHTTPServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return thread
 
@@ -98,23 +86,19 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def sokbo(index: Path, origins: list[str]) -> tuple[Any, str]:
-    """sokbo behind a real waitress server, allowing these origins."""
-    import waitress
-
-    from sokbo.web import create_app
-
-    server = waitress.create_server(create_app({"INDEX_DIR": str(index), "CORS_ORIGINS": origins}), host="127.0.0.1", port=0)
-    serve_in_thread(server)
-    return server, f"http://127.0.0.1:{server.effective_port}"
+def sokbo(stack: ExitStack, index: Path, origins: list[str]) -> str:
+    """sokbo behind its waitress, allowing these origins, until ``stack`` closes: its URL."""
+    host, port = stack.enter_context(sokbo_server(index, CORS_ORIGINS=origins))
+    return f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="module")
 def pages(embed_index: Path, site: tuple[str, Path]) -> Iterator[dict[str, str]]:
     """The site's pages: one on a sokbo that allows the site, one on a sokbo that does not."""
     site_url, root = site
-    allowing, allowing_url = sokbo(embed_index, [site_url])
-    refusing, refusing_url = sokbo(embed_index, ["https://news.example.com"])
+    stack = ExitStack()
+    allowing_url = sokbo(stack, embed_index, [site_url])
+    refusing_url = sokbo(stack, embed_index, ["https://news.example.com"])
     # The site's own strict policy: the embed needs no inline script or style, only sokbo's origin.
     csp = (
         f'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\' {allowing_url}; '
@@ -129,21 +113,13 @@ def pages(embed_index: Path, site: tuple[str, Path]) -> Iterator[dict[str, str]]
     for name, html in files.items():
         (root / name).write_text(html, encoding="utf-8")
     yield {"site": site_url, "sokbo": allowing_url, "refusing": refusing_url, **{n.split(".")[0]: f"{site_url}/{n}" for n in files}}
-    for server in (allowing, refusing):
-        server.close()
+    stack.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):  # .ci/run installs it: a missing browser there is a failure
-            pytest.fail(f"CI must provide chromium at {CHROMIUM}")
-        pytest.skip(f"no chromium binary at {CHROMIUM}: install it with `apt-get install chromium` to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install sokbo[test])")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture()

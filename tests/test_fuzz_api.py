@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 
 from sokbo.web.openapi import document
-from sokbo.web.server import bind, make_server
+from tests.servers import sokbo_server
 
 EXAMPLES = int(os.environ.get("SOKBO_FUZZ_EXAMPLES", "100"))
 """Examples per operation in the fuzzing phase, besides the explicit and boundary ones
@@ -67,15 +66,8 @@ def _within_cross_parameter_rules(context: Any, case: Any) -> bool:
 
 @pytest.fixture(scope="module")
 def base_url(web_index: Path) -> Iterator[str]:
-    from sokbo.web import create_app
-
-    sock = bind("127.0.0.1", 0)
-    server = make_server(create_app({"INDEX_DIR": str(web_index)}), sock, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.close()
-    thread.join(timeout=5)
+    with sokbo_server(web_index, threads=4) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 def all_checks() -> list[Any]:

@@ -12,7 +12,6 @@ import copy
 import http.client
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from sokbo.search import request as limits
 from sokbo.web.openapi import SEARCH_PARAMS, SUGGEST_PARAMS, document
-from sokbo.web.server import bind, make_server
+from tests.servers import sokbo_server
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -83,15 +82,8 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 
 
 def _serve(index: Path) -> Iterator[tuple[str, int]]:
-    from sokbo.web import create_app
-
-    sock = bind("127.0.0.1", 0)
-    server = make_server(create_app({"INDEX_DIR": str(index)}), sock, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield "127.0.0.1", sock.getsockname()[1]
-    server.close()
-    thread.join(timeout=5)
+    with sokbo_server(index) as address:
+        yield address
 
 
 def get(address: tuple[str, int], target: str, method: str = "GET", headers: dict[str, str] | None = None) -> Answer:

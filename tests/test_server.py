@@ -9,28 +9,20 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from sokbo.web.server import ServeError, bind, make_server
+from sokbo.web.server import ServeError, bind
+from tests.servers import sokbo_server
 
 
 @pytest.fixture(scope="module")
 def server_url(web_index: Path) -> Iterator[tuple[str, int]]:
-    from sokbo.web import create_app
-
-    sock = bind("127.0.0.1", 0)
-    server = make_server(create_app({"INDEX_DIR": str(web_index)}), sock, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield "127.0.0.1", sock.getsockname()[1]
-    server.close()
-    thread.join(timeout=5)
+    with sokbo_server(web_index) as address:
+        yield address
 
 
 def raw(address: tuple[str, int], request: bytes) -> tuple[str, dict[str, str], bytes]:
