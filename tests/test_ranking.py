@@ -38,6 +38,7 @@ def test_of_posts_scored_alike_the_newer_comes_first(tmp_path: Path, monkeypatch
         post("older", "예산안 통과 소식", "국회 본회의에서 예산안이 통과됐다.", dt.date(2024, 7, 1)),
         post("newer", "예산안 처리 소식", "국회 상임위에서 예산안이 처리됐다.", dt.date(2024, 9, 1)),
     ]
+    monkeypatch.setenv("SOKBO_CACHE_MB", "0")  # the same search is asked twice under different constants
     service = SearchService(tmp_path / "ix")
     service.rebuild(posts)
 
