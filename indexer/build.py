@@ -4,11 +4,13 @@ A run first compares the folder with the index's manifest (path → id, size, mo
 time, content hash): files whose size and time are unchanged are not even read, and a touched
 file whose content hash is unchanged is not re-analysed. Then either
 
-* **incremental** (the default): the new and changed posts are read and analysed here and
-  written with :meth:`SearchService.update` (one commit); posts whose files are gone are removed;
-* **full** (``full=True``, no usable index, or most posts changed): every post is read and
-  analysed in worker processes into a new generation that goes live atomically
-  (:meth:`SearchService.rebuild`).
+* **incremental** (the default): the new and changed posts are read and written into the
+  live generation, and posts whose files are gone are removed, in one commit;
+* **full** (``full=True``, no usable index, or most posts changed): every post is read into a
+  new generation that goes live atomically.
+
+Both go through one writer (:meth:`SearchService.writer`), and both read and analyse their posts
+in worker processes (:mod:`~sokbo.indexer.workers`) when there are enough of them to pay.
 
 A live generation that is damaged (a segment truncated or missing, an unreadable table of
 contents, ``CURRENT`` or ``sokbo.json`` corrupt: see :meth:`IndexStore.check`) is rebuilt in
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sokbo.search import IndexDamaged, Post, SearchService
+from sokbo.search import IndexDamaged, IndexWriter, Post, SearchService
 from sokbo.search.vocabulary import Vocabulary
 
 from .check import duplicate_ids
@@ -41,6 +43,7 @@ from .problems import Problem, Tally
 from .posts import list_posts
 from .reader import read_post
 from .site import Site
+from .workers import CHUNK, Read, write_in_workers
 
 PARALLEL_FROM = 200
 """Below this many posts, worker processes cost more (Kiwi loads once per process) than they save."""
@@ -303,27 +306,23 @@ def _build_index(
     vocabulary, warnings = Vocabulary.read(*vocabulary_files(posts_dir, synonyms, user_dict))
     summary.problems.extend(Problem(w.path, w.line, w.message) for w in warnings)
     with service.writing(wait=wait, notify=notify):
-        damage = service.store.live_problem(writing=True)
-        if damage is not None and damage.damaged:
-            full, summary.repaired = True, str(damage)
+        live = service.live()
+        if live.damage is not None:
+            full, summary.repaired = True, live.damage
             if notify is not None:
-                fallback = service.store.fallback()
-                meanwhile = f"searches are answered from {fallback}" if fallback else "searches fail with a 503"
-                notify(f"the index in {index_dir} is damaged ({damage}): rebuilding it in full; {meanwhile} until then")
-        usable = damage is None and service.store.current() is not None
-        manifest = service.manifest() if usable else {}
-        live = service.vocabulary()
-        if usable and live.user_words != vocabulary.user_words:
+                meanwhile = f"searches are answered from {live.fallback}" if live.fallback else "searches fail with a 503"
+                notify(f"the index in {index_dir} is damaged ({live.damage}): rebuilding it in full; {meanwhile} until then")
+        if live.usable and live.vocabulary.user_words != vocabulary.user_words:
             full = True
             if notify is not None:
                 notify("the user dictionary changed: every post is analysed again")
         listing = list_posts(posts_dir)
         files = listing.files
         summary.record_listing(listing.problems, listing.failed, listing.skipped)
-        plan = plan_run(files, posts_dir, manifest, site, listing.unreadable)
+        plan = plan_run(files, posts_dir, live.manifest, site, listing.unreadable)
         summary.record_listing([*plan.duplicates, *plan.problems], len(plan.duplicates) + len(plan.problems), 0)
         before = {state.id for state in [*plan.kept.values(), *plan.gone.values()]}
-        summary.full = full or not usable or (
+        summary.full = full or not live.usable or (
             len(plan.pending) >= PARALLEL_FROM and len(plan.pending) > len(files) / 2 and not plan.held
         )
         if summary.full and plan.held:
@@ -335,8 +334,8 @@ def _build_index(
         todo = plan.every if summary.full else plan.pending
         if on_plan is not None:
             on_plan(len(todo))
-
         indexed: dict[str, FileState] = {} if summary.full else dict(plan.kept)
+        """Each file whose post is in the index after this run, by relative path: the new manifest."""
 
         def on_report(report: FileRead) -> None:
             summary.record(report.pending.path, report.problems, report.post_id is not None, report.recovered, report.skipped)
@@ -345,38 +344,15 @@ def _build_index(
             if on_file is not None:
                 on_file(report.pending.path)
 
-        def new_manifest() -> dict[str, Any]:
-            return {
-                "version": MANIFEST_VERSION,
-                "site": _site_key(site),
-                "posts_dir": str(posts_dir.resolve()),
-                "files": {rel: state.as_list() for rel, state in sorted(indexed.items())},
-            }
-
-        if summary.full:
-            summary.posts = service.rebuild(
-                todo,
-                _Reader(site),
-                procs=procs or default_procs(len(todo)),
-                on_report=on_report,
-                meta={"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink},
-                manifest=new_manifest,
-                vocabulary=vocabulary,
-                notify=notify,
-            )
-        elif todo or plan.gone or live.synonyms != vocabulary.synonyms:
-            read = _Reader(site)
-            posts = []
-            for pending in todo:
-                post, report = read(pending)
-                on_report(report)
-                if post is not None:
-                    posts.append(post)
-            new_ids = {post.id for post in posts}
-            gone_ids = {state.id for state in plan.gone.values()} - new_ids
-            summary.posts = service.update(
-                posts, sorted(gone_ids), manifest=new_manifest, synonyms=vocabulary, notify=notify
-            )
+        if summary.full or todo or plan.gone or live.vocabulary.synonyms != vocabulary.synonyms:
+            meta = {"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink}
+            with service.writer(full=summary.full, vocabulary=vocabulary, meta=meta, notify=notify) as writer:
+                if not summary.full:
+                    for state in plan.gone.values():  # a changed post is added again below
+                        writer.delete(state.id)
+                _write(writer, todo, _Reader(site), on_report, procs or default_procs(len(todo)))
+                writer.manifest = _manifest(site, posts_dir, indexed)
+            summary.posts = writer.posts
         else:
             summary.posts = len(plan.kept)
         now = {state.id for state in indexed.values()}
@@ -387,6 +363,28 @@ def _build_index(
         summary.removed = len(before - now)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write(writer: IndexWriter, todo: list[Pending], read: Read[Pending, FileRead], on_report: Callable[[FileRead], None], procs: int) -> None:
+    """Read the files of ``todo`` into ``writer``, in ``procs`` worker processes when that pays."""
+    if procs > 1 and len(todo) > CHUNK:
+        write_in_workers(writer, todo, read, on_report, procs)
+        return
+    for pending in todo:
+        post, report = read(pending)
+        if post is not None:
+            writer.add(post)
+        on_report(report)
+
+
+def _manifest(site: Site, posts_dir: Path, indexed: dict[str, FileState]) -> dict[str, Any]:
+    """The manifest saved with the index: what the next run compares the folder with."""
+    return {
+        "version": MANIFEST_VERSION,
+        "site": _site_key(site),
+        "posts_dir": str(posts_dir.resolve()),
+        "files": {rel: state.as_list() for rel, state in sorted(indexed.items())},
+    }
 
 
 def _cannot_rebuild(posts_dir: Path, plan: Plan) -> Problem:
@@ -400,7 +398,7 @@ def _cannot_rebuild(posts_dir: Path, plan: Plan) -> Problem:
 
 @dataclass(frozen=True)
 class _Reader:
-    """``prepare`` for :meth:`SearchService.rebuild`: read one pending file (in a worker)."""
+    """Read one pending file (in a worker process, or here) into its post and its report."""
 
     site: Site
 

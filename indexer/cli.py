@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,12 +20,13 @@ from typing import Any, NoReturn
 
 import click
 
-from sokbo.search import BadParameter, IndexBusy, IndexDamaged, IndexMissing, SearchRequest, SearchService
+from sokbo.search import BadParameter, IndexBusy, IndexDamaged, IndexMissing, IndexWriteError, SearchRequest, SearchService
 from sokbo.search import config
 
 from .build import IndexSummary, build_index
 from .problems import printable
 from .site import Site
+from .workers import first_os_error
 
 EXIT_BUSY = 75
 """``sokbo index --no-wait`` while another run writes the index (EX_TEMPFAIL: try again later)."""
@@ -40,8 +40,6 @@ EXIT_WRITE_FAILED = 74
 
 _CANNOT_WRITE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
-_REPORTED_ERRNO = re.compile(r"\[Errno (\d+)\] ([^\n:]+)")
-"""An OSError as a worker process reports it, in its traceback's text."""
 
 
 class UsageExit(click.ClickException):
@@ -192,7 +190,7 @@ def index_command(
         except IndexBusy as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
-        except (OSError, RuntimeError) as exc:
+        except (OSError, IndexWriteError) as exc:
             failure = _write_failure(exc, index_dir)
             if failure is None:
                 raise
@@ -209,7 +207,7 @@ def _write_failure(exc: BaseException, index_dir: Path) -> tuple[str, int] | Non
     """Return the one-line message and exit code for a run that could not write its index.
 
     The OSError may be ``exc`` or behind it (a cleanup that failed the same way while handling
-    it), or come back from a worker process as text. None when ``exc`` is not such a failure.
+    it). None when ``exc`` is not such a failure.
     The index is as it was: a rebuild is published only when complete, and an update commits
     only at its end.
     """
@@ -226,20 +224,9 @@ def _write_failure(exc: BaseException, index_dir: Path) -> tuple[str, int] | Non
 
 
 def _os_error(exc: BaseException) -> tuple[int, str] | None:
-    """Return the errno and reason of the first OSError in ``exc``'s chain, or of the last one a
-    worker process reported in its traceback (a RuntimeError's text)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno:
-            return current.errno, current.strerror or str(current)
-        current = current.__cause__ or current.__context__
-    if isinstance(exc, RuntimeError):
-        reported = _REPORTED_ERRNO.findall(str(exc))
-        if reported:
-            return int(reported[-1][0]), reported[-1][1].strip()
-    return None
+    """The errno and reason of the first OSError in ``exc``'s chain (a worker's comes back as itself)."""
+    error = first_os_error(exc)
+    return None if error is None else (error.errno or 0, error.strerror or str(error))
 
 
 @cli.command("search")

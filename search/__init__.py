@@ -9,6 +9,7 @@ from .request import BadParameter, SearchRequest
 from .response import Hit, SearchResponse
 from .service import SearchService
 from .store import IndexBusy, IndexDamaged, IndexMissing, IndexWriteError
+from .writer import IndexWriter
 
 __all__ = [
     "BadParameter",
@@ -17,6 +18,7 @@ __all__ = [
     "IndexDamaged",
     "IndexMissing",
     "IndexWriteError",
+    "IndexWriter",
     "Post",
     "SearchRequest",
     "SearchResponse",

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from .analysis import get_kiwi
 from .hangul import final_consonant
-from .schema import MORPHEME_FIELDS
+from .schema import MORPHEME_FIELDS, from_stored
 from .suggest import Completer, InitialsIndex, Speller
 from .whoosh_internals import term_table
 
@@ -490,10 +490,9 @@ def _stored_posts(leaf: Any) -> list[tuple[str, str, str, str, tuple[str, ...]]]
     stored document is read whole anyway)."""
     posts = []
     for docnum in range(leaf.doc_count_all()):
-        stored = leaf.stored_fields(docnum)
-        text = "\n".join(stored.get(f, "") for f in MORPHEME_FIELDS)
-        latin = tuple(set(_LATIN_WORD.findall(text)))
-        posts.append((stored.get("title", ""), stored.get("url", ""), stored.get("id", ""), stored.get("date", ""), latin))
+        stored = from_stored(leaf.stored_fields(docnum))
+        latin = tuple(set(_LATIN_WORD.findall(stored.text)))
+        posts.append((stored.title, stored.url, stored.id, stored.date, latin))
     return posts
 
 

@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from .analysis import bigrams, normalize
 from .query import Quoted
-from .schema import GRAM_FIELDS
+from .schema import GRAM_FIELDS, from_stored
 from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, unwrap_deletions
 
 LITERAL_CHECKS = 60
@@ -191,8 +191,7 @@ class _Evaluator:
         """A post's title, summary and body, flattened as :func:`_flat` does."""
         found = self.texts.get(docnum)
         if found is None:
-            stored = self.searcher.stored_fields(docnum)
-            found = self.texts[docnum] = _flat("\n".join(stored.get(f, "") for f in ("title", "summary", "body")))
+            found = self.texts[docnum] = _flat(from_stored(self.searcher.stored_fields(docnum)).text)
         return found
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:

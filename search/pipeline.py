@@ -34,7 +34,7 @@ from .query import ParsedQuery, Term
 from .request import SearchRequest
 from .response import Hit, SearchResponse, Similar
 from .analysis import Analyzer, written_words
-from .schema import MORPHEME_FIELDS, TITLE_FIELDS
+from .schema import MORPHEME_FIELDS, TITLE_FIELDS, StoredPost, from_stored
 from .snippets import Marks, highlight, snippet
 from .view import IndexView
 from .vocabulary import Vocabulary
@@ -271,29 +271,28 @@ def _fold(
 def _hit(searcher: Any, docnum: int, score: float | None, marks: Marks, similar: list[int]) -> Hit:
     """One result: its stored fields, the title and a passage with the query's words and
     phrases marked (from the summary when only it has them)."""
-    stored = searcher.stored_fields(docnum)
-    body, summary = stored.get("body", ""), stored.get("summary", "")
-    source = body
-    if summary and not marks.found_in(body) and marks.found_in(summary):
-        source = summary
-    elif not body:
-        source = summary
+    stored = from_stored(searcher.stored_fields(docnum))
+    source = stored.body
+    if stored.summary and not marks.found_in(stored.body) and marks.found_in(stored.summary):
+        source = stored.summary
+    elif not stored.body:
+        source = stored.summary
     return Hit(
-        id=stored["id"],
-        title=stored.get("title", ""),
-        url=stored.get("url", ""),
-        date=stored.get("date", ""),
-        categories=[c for c in stored.get("categories", "").split(",") if c],
+        id=stored.id,
+        title=stored.title,
+        url=stored.url,
+        date=stored.date,
+        categories=list(stored.categories),
         snippet=snippet(source, marks),
         score=score,
-        title_html=highlight(stored.get("title", ""), marks),
-        image=stored.get("image", ""),
-        similar=[_similar(searcher.stored_fields(d)) for d in similar],
+        title_html=highlight(stored.title, marks),
+        image=stored.image,
+        similar=[_similar(from_stored(searcher.stored_fields(d))) for d in similar],
     )
 
 
-def _similar(stored: dict[str, Any]) -> Similar:
-    return Similar(stored["id"], stored.get("title", ""), stored.get("url", ""), stored.get("date", ""))
+def _similar(stored: StoredPost) -> Similar:
+    return Similar(stored.id, stored.title, stored.url, stored.date)
 
 
 def _since(started: float) -> float:

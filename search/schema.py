@@ -8,6 +8,9 @@ the net that catches what morphemes miss.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -110,6 +113,49 @@ def to_fields(post: Post) -> dict[str, object]:
         "image": post.image,
         "path": post.path,
     }
+
+
+@dataclass(frozen=True)
+class StoredPost:
+    """A post as the index gives it back: the stored fields of :func:`to_fields`."""
+
+    id: str
+    title: str = ""
+    summary: str = ""
+    """Excerpt and feature text (see :func:`summary_text`)."""
+    body: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    date: str = ""
+    url: str = ""
+    image: str = ""
+    path: str = ""
+
+    @property
+    def text(self) -> str:
+        """Title, summary and body: everything a reader can read of the post."""
+        return "\n".join((self.title, self.summary, self.body))
+
+
+def from_stored(stored: dict[str, Any]) -> StoredPost:
+    """The inverse of :func:`to_fields` for what it stores (a searcher's ``stored_fields``).
+
+    Example:
+        >>> from_stored({"id": "a", "title": "한미 동맹", "categories": "정치,외교"}).categories
+        ('정치', '외교')
+    """
+    return StoredPost(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        summary=stored.get("summary", ""),
+        body=stored.get("body", ""),
+        categories=tuple(c for c in stored.get("categories", "").split(",") if c),
+        tags=tuple(t for t in stored.get("tags", "").split(",") if t),
+        date=stored.get("date", ""),
+        url=stored.get("url", ""),
+        image=stored.get("image", ""),
+        path=stored.get("path", ""),
+    )
 
 
 def split_categories(raw: bytes) -> tuple[str, ...]:

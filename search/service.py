@@ -15,29 +15,42 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import config
 from .analysis import Analyzer, analyzer_for
 from .cache import ResultCache
-from .codec import segment_writer
 from .document import Post
 from .lexicon import Lexicon, LexiconCache
 from .request import BadParameter, SearchRequest
 from .response import SearchResponse
-from .schema import to_fields
-from .store import IndexBusy, IndexDamaged, IndexMissing, IndexStore, IndexWriteError, Notify, Opened, Unusable, ignore
+from .store import IndexBusy, IndexDamaged, IndexMissing, IndexStore, IndexWriteError, Notify, Opened, Unusable
 from .view import IndexView
 from .vocabulary import Vocabulary
-from .writer import Item, Prepare, Report, write_posts
+from .writer import IndexWriter
 
 RELOAD_CHECK_SECONDS = 1.0
 """How often a long-lived service looks for a newly published generation."""
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LiveIndex:
+    """The live index as a run of the indexer finds it, to decide what the run writes."""
+
+    usable: bool
+    """There is a whole live generation to update."""
+    damage: str | None
+    """Why the live generation must be rebuilt (None when it is whole, or there is none)."""
+    fallback: str | None
+    """The generation readers are answered from while it is damaged."""
+    manifest: dict[str, Any] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
 
 def _log(message: str) -> None:
@@ -81,62 +94,70 @@ class SearchService:
 
     # -- building ---------------------------------------------------------------------
 
-    def rebuild(
+    @contextmanager
+    def writer(
         self,
-        items: Sequence[Item],
-        prepare: Prepare[Item, Report] | None = None,
         *,
-        procs: int = 1,
-        on_report: Callable[[Report], None] | None = None,
-        meta: dict[str, Any] | None = None,
-        manifest: Callable[[], dict[str, Any]] | None = None,
+        full: bool = False,
         vocabulary: Vocabulary | None = None,
+        meta: dict[str, Any] | None = None,
         wait: bool = False,
         notify: Notify | None = None,
-    ) -> int:
-        """Index ``items`` into a new generation and publish it atomically; returns the count.
+    ) -> Iterator[IndexWriter]:
+        """A writer of this index for one run, committed when the block ends (see :mod:`.writer`).
 
-        ``items`` are Posts, or anything ``prepare`` turns into ``(Post | None, report)``
-        (run in the worker processes when ``procs`` > 1, so reading is parallel too). Each
-        report goes to ``on_report`` in the parent. ``manifest()`` is called after the last
-        item and saved with the generation, and so is the site's ``vocabulary`` (its user
-        words analyse the posts). Until this returns, searches are served from the previous
-        generation.
+        ``full``: into a new, empty generation that goes live atomically when the block ends,
+        analysed with ``vocabulary``'s user words; until then searches are served from the
+        previous one. Else into the live generation (posts replace those of the same id),
+        analysed with the user words it was built with; ``vocabulary``'s synonyms, when given,
+        replace its own. ``meta`` is saved with the generation, and so is ``writer.manifest``.
+        An update that meets a damaged index marks it and raises :class:`IndexDamaged` (the
+        next full build repairs it).
+
+        Example:
+            >>> with service.writer(full=True) as writer:                 # doctest: +SKIP
+            ...     writer.add(post)
+            >>> writer.posts                                              # doctest: +SKIP
+            1
         """
-        prepare = prepare or _as_post  # type: ignore[assignment]
-        vocabulary = vocabulary or Vocabulary()
-        analyzer_for(vocabulary.user_words)  # index-time analysis uses it; before the workers fork
+        if full:
+            with self._writing_new(vocabulary or Vocabulary(), meta, wait=wait, notify=notify) as writer:
+                yield writer
+        else:
+            with self._writing_live(vocabulary, meta, wait=wait, notify=notify) as writer:
+                yield writer
+        self._checked = 0.0  # look at the new commit on the next search
+
+    @contextmanager
+    def _writing_new(
+        self, vocabulary: Vocabulary, meta: dict[str, Any] | None, *, wait: bool, notify: Notify | None
+    ) -> Iterator[IndexWriter]:
         with self.store.new_generation(wait=wait, notify=notify) as gen:
-            count = write_posts(gen.ix, items, prepare, on_report or ignore, procs=procs)
+            analyzer_for(vocabulary.user_words)  # index-time analysis uses it; loaded before workers fork
+            with IndexWriter(gen.ix, replace=False) as writer:
+                yield writer
             now = time.time()
             gen.meta.update(meta or {})
-            gen.meta["vocabulary"] = vocabulary.as_meta()
-            gen.meta.update({"posts": count, "built_at": now, "updated_at": now})
-            gen.manifest = manifest() if manifest else {}
-        self._checked = 0.0  # look at the new generation on the next search
-        return count
+            gen.meta.update({"vocabulary": vocabulary.as_meta(), "posts": writer.posts, "built_at": now, "updated_at": now})
+            gen.manifest = writer.manifest or {}
 
-    def update(
-        self,
-        posts: Iterable[Post],
-        delete_ids: Iterable[str] = (),
-        *,
-        manifest: Callable[[], dict[str, Any]] | None = None,
-        synonyms: Vocabulary | None = None,
-        wait: bool = False,
-        notify: Notify | None = None,
-    ) -> int:
-        """Replace or add ``posts`` (by id) and remove ``delete_ids`` in the live generation.
-
-        One Whoosh commit at the end: readers see all of the change or none of it.
-        ``manifest()`` is called after the last post and saved after the commit. Posts are
-        analysed with the live generation's user words (other user words need a rebuild);
-        the synonyms of ``synonyms``, when given, replace the live ones. Returns the number of
-        posts in the index afterwards.
-        """
+    @contextmanager
+    def _writing_live(
+        self, vocabulary: Vocabulary | None, meta: dict[str, Any] | None, *, wait: bool, notify: Notify | None
+    ) -> Iterator[IndexWriter]:
         name = self.store.current()
         try:
-            count = self._update(posts, delete_ids, manifest=manifest, synonyms=synonyms, wait=wait, notify=notify)
+            with self.store.edit_live(wait=wait, notify=notify) as gen:
+                live = Vocabulary.from_meta(gen.meta.get("vocabulary", {}))
+                analyzer_for(live.user_words)  # index-time analysis uses it
+                if vocabulary is not None:
+                    gen.meta["vocabulary"] = replace(live, synonyms=vocabulary.synonyms).as_meta()
+                with IndexWriter(gen.ix, replace=True) as writer:
+                    yield writer
+                gen.meta.update(meta or {})
+                gen.meta.update({"posts": writer.posts, "updated_at": time.time()})
+                if writer.manifest is not None:
+                    gen.manifest = writer.manifest
         except (IndexMissing, IndexWriteError, IndexBusy):
             raise
         except Exception as exc:
@@ -145,34 +166,42 @@ class SearchService:
                 raise
             self.store.mark_damaged(problem)  # the next run (or a retry) rebuilds it
             raise IndexDamaged(f"the index in {self.store.root} is damaged ({problem}): it must be rebuilt") from exc
-        self._checked = 0.0
-        return count
 
-    def _update(
-        self,
-        posts: Iterable[Post],
-        delete_ids: Iterable[str],
-        *,
-        manifest: Callable[[], dict[str, Any]] | None,
-        synonyms: Vocabulary | None,
-        wait: bool,
-        notify: Notify | None,
-    ) -> int:
-        with self.store.edit_live(wait=wait, notify=notify) as gen:
-            live = Vocabulary.from_meta(gen.meta.get("vocabulary", {}))
-            analyzer_for(live.user_words)  # index-time analysis uses it
-            if synonyms is not None:
-                gen.meta["vocabulary"] = replace(live, synonyms=synonyms.synonyms).as_meta()
-            with segment_writer(gen.ix) as writer:  # commits at the end, cancels on an exception
-                for doc_id in delete_ids:
-                    writer.delete_by_term("id", doc_id)
-                for post in posts:
-                    writer.update_document(**to_fields(post))
-            count = gen.ix.doc_count()  # from the table of contents: no segment is opened
-            gen.meta.update({"posts": count, "updated_at": time.time()})
-            if manifest is not None:
-                gen.manifest = manifest()
-        return count
+    def rebuild(self, posts: Iterable[Post], *, vocabulary: Vocabulary | None = None, wait: bool = False) -> int:
+        """Index ``posts`` into a new generation and publish it atomically; returns the count.
+
+        Example:
+            >>> service.rebuild([post])                                   # doctest: +SKIP
+            1
+        """
+        with self.writer(full=True, vocabulary=vocabulary, wait=wait) as writer:
+            for post in posts:
+                writer.add(post)
+        return writer.posts
+
+    def update(self, posts: Iterable[Post], delete_ids: Iterable[str] = (), *, wait: bool = False) -> int:
+        """Remove ``delete_ids``, then add ``posts`` (replacing those of the same id), in one
+        commit to the live generation; returns the number of posts afterwards."""
+        with self.writer(wait=wait) as writer:
+            for post_id in delete_ids:
+                writer.delete(post_id)
+            for post in posts:
+                writer.add(post)
+        return writer.posts
+
+    def live(self) -> LiveIndex:
+        """What a writer finds of the live index (call it holding :meth:`writing`): whether it
+        can be updated, why it must be rebuilt, its manifest and vocabulary."""
+        problem = self.store.live_problem(writing=True)
+        damaged = problem is not None and problem.damaged
+        usable = problem is None and self.store.current() is not None
+        return LiveIndex(
+            usable=usable,
+            damage=str(problem) if damaged else None,
+            fallback=self.store.fallback() if damaged else None,
+            manifest=self.manifest() if usable else {},
+            vocabulary=self.vocabulary() if usable else Vocabulary(),
+        )
 
     def writing(self, *, wait: bool = False, notify: Notify | None = None) -> Any:
         """A context that holds this index's writer lock (see :meth:`IndexStore.lock`)."""
@@ -403,7 +432,3 @@ class SearchService:
             "built_at": meta.get("built_at"),
             "updated_at": meta.get("updated_at", meta.get("built_at")),
         }
-
-
-def _as_post(post: Post) -> tuple[Post, Post]:
-    return post, post

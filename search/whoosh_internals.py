@@ -94,11 +94,15 @@ def discard_segment(writer: Any) -> None:
     writer._close_segment()
 
 
-def publish_segments(writer: Any, segments: list[Any]) -> None:
-    """Commit the index's current segments (merged as Whoosh's policy says) plus ``segments``
-    in one table-of-contents write, then release the writer's lock."""
-    kept = writer._merge_segments(None, False, False)
-    writer._close_segment()
+def publish_segments(writer: Any, segments: list[Any], *, merge: bool) -> None:
+    """Commit the index's current segments (with the writer's deletions; small ones merged
+    when ``merge``, as Whoosh's ``commit`` does), the writer's own new segment and ``segments``
+    in one table-of-contents write. Then :func:`release` the writer."""
+    kept = writer._merge_segments(None, False, merge)
+    if writer._added:
+        kept.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
     writer._commit_toc(kept + segments)
 
 

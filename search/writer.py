@@ -1,170 +1,128 @@
-"""Writing posts into a Whoosh index, in this process or in worker processes.
+"""Writing posts into an index: one writer a run, used as a context manager.
 
-The caller gives items (for the indexer: post files) and a ``prepare(item) -> (Post | None,
-report)`` function. With ``procs`` > 1, each worker process prepares its share of the items
-(reading, HTML stripping), analyses them (Kiwi) and writes its own segment; the parent only
-hands out chunks of items, passes each report to ``on_report`` as it arrives, and commits
-all segments together in one atomic table-of-contents write. So every expensive step runs
-on every core, and nothing is visible to readers before that last write.
+    with service.writer(full=True, vocabulary=vocabulary) as writer:
+        for post in posts:
+            writer.add(post)
+        writer.manifest = {...}
 
-Why not Whoosh's ``MpWriter``: its parent must build every document itself, so reading posts
-competes with the workers for the cores; and its workers block forever on their queue when
-the parent is killed, keeping the index's lock files open. Here workers ask the kernel to
-kill them when their parent dies.
+Leaving the block commits everything in one table-of-contents write, so readers see all of a
+run or none of it; an exception cancels it. :meth:`SearchService.writer` decides where the
+commit lands (a new generation for a full build, the live one for an update).
+
+To use every core, the caller forks worker processes after opening the writer (they inherit
+it, and the model it loaded); each one writes a :class:`Part`, a segment of its own, and sends
+back the part's :class:`PartResult`, which the parent hands to :meth:`IndexWriter.attach`. The
+writer publishes the attached parts with its own commit. Who forks, and how work is shared
+out, is the caller's business (the indexer's: :mod:`sokbo.indexer.workers`).
 """
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
-import os
-import queue
-import signal
-import traceback
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
 
 from .codec import segment_writer
 from .document import Post
 from .schema import to_fields
 from .whoosh_internals import discard_segment, finalize_segment, publish_segments, release
 
-Item = TypeVar("Item")
-Report = TypeVar("Report")
-Prepare = Callable[[Item], tuple[Post | None, Report]]
 
-CHUNK = 16
-"""Items handed to a worker at a time: small enough to balance the load at the end."""
+@dataclass(frozen=True)
+class PartResult:
+    """What a finished :class:`Part` wrote: its segment (None when it added nothing) and the ids
+    of its posts. Picklable: it travels from a worker process to the parent."""
+
+    segment: Any
+    ids: tuple[str, ...]
 
 
-def write_posts(
-    ix: Any,
-    items: Sequence[Item],
-    prepare: Prepare[Item, Report],
-    on_report: Callable[[Report], None],
-    *,
-    procs: int = 1,
-) -> int:
-    """Add the posts that ``prepare`` makes of ``items`` to the empty index ``ix``; commit.
+class IndexWriter:
+    """Adds, replaces and deletes posts of one index; commits on leaving its block.
 
-    Returns the number of posts added. Raises (and commits nothing) if a worker fails.
+    ``replace``: an added post replaces any post of the same id (an update of a live index);
+    a full build writes into an empty index and skips that lookup.
     """
-    if procs <= 1 or len(items) <= CHUNK:
-        return _write_here(ix, items, prepare, on_report)
-    return _write_in_workers(ix, items, prepare, on_report, procs)
 
+    def __init__(self, ix: Any, *, replace: bool) -> None:
+        self._ix = ix
+        self._replace = replace
+        self._writer: Any = None
+        self._parts: list[PartResult] = []
+        self.manifest: dict[str, Any] | None = None
+        """What the indexer needs next run to tell what changed: saved with the commit when set."""
+        self.posts = 0
+        """The number of posts in the index after the commit."""
 
-def _write_here(ix: Any, items: Sequence[Item], prepare: Prepare[Item, Report], on_report: Callable[[Report], None]) -> int:
-    count = 0
-    with segment_writer(ix) as writer:  # commits at the end, cancels on an exception
-        for item in items:
-            post, report = prepare(item)
-            if post is not None:
-                writer.add_document(**to_fields(post))
-                count += 1
-            on_report(report)
-    return count
+    def __enter__(self) -> Self:
+        self._writer = segment_writer(self._ix)  # takes Whoosh's own lock, until commit or cancel
+        return self
 
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        writer, self._writer = self._writer, None
+        if kind is not None:
+            writer.cancel()
+            return
+        try:
+            segments = [part.segment for part in self._parts if part.segment is not None]
+            publish_segments(writer, segments, merge=self._replace)  # an update merges small segments
+        except BaseException:
+            writer.cancel()
+            raise
+        release(writer)
+        self.posts = self._ix.doc_count()  # from the new table of contents: no segment is opened
 
-def _write_in_workers(
-    ix: Any, items: Sequence[Item], prepare: Prepare[Item, Report], on_report: Callable[[Report], None], procs: int
-) -> int:
-    ctx = multiprocessing.get_context("fork")  # workers inherit `prepare` as it is, closures included
-    jobs: Any = ctx.Queue()
-    results: Any = ctx.Queue()
-    for start in range(0, len(items), CHUNK):
-        jobs.put(list(items[start : start + CHUNK]))
-    parent = os.getpid()
-    workers = [ctx.Process(target=_work, args=(ix, jobs, results, prepare, parent), daemon=True) for _ in range(procs)]
-    for worker in workers:
-        jobs.put(None)
-    for worker in workers:
-        worker.start()
-    segments: list[Any] = []
-    count = 0
-    finished = 0
-    try:
-        while finished < len(workers):
-            try:
-                kind, payload = results.get(timeout=1.0)
-            except queue.Empty:
-                dead = [w for w in workers if w.exitcode not in (None, 0)]
-                if dead:
-                    raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})") from None
-                continue
-            if kind == "reports":
-                for report in payload:
-                    on_report(report)
-            elif kind == "oserror":  # raised as itself: a full disk is not a bug
-                raise OSError(*payload)
-            elif kind == "done":
-                segment, added = payload
-                if segment is not None:
-                    segments.append(segment)
-                count += added
-                finished += 1
-            else:
-                raise RuntimeError(f"an indexing worker failed:\n{payload}")
-        for worker in workers:
-            worker.join()
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.kill()
-    # One writer (holding Whoosh's lock) publishes the workers' segments in one TOC write.
-    writer = segment_writer(ix)
-    try:
-        publish_segments(writer, segments)
-    except BaseException:
-        writer.cancel()
-        raise
-    release(writer)
-    return count
-
-
-def _work(ix: Any, jobs: Any, results: Any, prepare: Prepare[Any, Any], parent: int) -> None:
-    """A worker: prepare, analyse and write chunks of items into one segment of its own."""
-    _die_with_parent(parent)
-    try:
-        writer = segment_writer(ix, _lk=False)
-        added = 0
-        while (chunk := jobs.get()) is not None:
-            reports = []
-            for item in chunk:
-                post, report = prepare(item)
-                if post is not None:
-                    writer.add_document(**to_fields(post))
-                    added += 1
-                reports.append(report)
-            results.put(("reports", reports))
-        if added:
-            segment = finalize_segment(writer)
+    def add(self, post: Post) -> None:
+        """Write ``post`` (in this process); it replaces the post of the same id in an update."""
+        fields = to_fields(post)
+        if self._replace:
+            self._writer.update_document(**fields)
         else:
+            self._writer.add_document(**fields)
+
+    def delete(self, post_id: str) -> None:
+        """Remove the post ``post_id`` (nothing when there is none)."""
+        self._writer.delete_by_term("id", post_id)
+
+    def part(self) -> Part:
+        """A part for a worker process forked after this writer was opened (see the module)."""
+        return Part(self._ix)
+
+    def attach(self, result: PartResult) -> None:
+        """Publish a finished part with this writer's commit; in an update its posts replace
+        those of the same ids."""
+        if self._replace:
+            for post_id in result.ids:
+                self.delete(post_id)
+        self._parts.append(result)
+
+
+@dataclass
+class Part:
+    """A worker's share of a run: posts written into a segment of its own, without the lock
+    (the parent's :class:`IndexWriter` holds it and publishes the segment)."""
+
+    ix: Any
+    ids: list[str] = field(default_factory=list)
+    result: PartResult | None = None
+    """Set when the block ends without an exception: send it to the parent."""
+    _writer: Any = None
+
+    def __enter__(self) -> Self:
+        self._writer = segment_writer(self.ix, _lk=False)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        writer, self._writer = self._writer, None
+        if kind is not None or not self.ids:
             discard_segment(writer)
             segment = None
-        results.put(("done", (segment, added)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-        if isinstance(exc, OSError) and exc.errno is not None:
-            results.put(("oserror", (exc.errno, exc.strerror, exc.filename)))
         else:
-            results.put(("error", traceback.format_exc()))
-        results.close()
-        results.join_thread()
-        os._exit(1)
-    results.close()
-    results.join_thread()
+            segment = finalize_segment(writer)
+        if kind is None:
+            self.result = PartResult(segment, tuple(self.ids))
 
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (a no-op elsewhere).
-
-    Without it, a worker of a killed ``sokbo index`` would wait forever for work, holding
-    open the files (and locks) it inherited.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+    def add(self, post: Post) -> None:
+        """Write ``post`` into this part's segment."""
+        self._writer.add_document(**to_fields(post))
+        self.ids.append(post.id)

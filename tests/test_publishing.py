@@ -161,6 +161,26 @@ def test_parallel_and_serial_builds_index_the_same_posts(tmp_path: Path) -> None
     assert build_index(SAMPLES, parallel).unchanged == b.posts
 
 
+def test_an_update_of_many_posts_in_worker_processes_equals_a_rebuild(tmp_path: Path) -> None:
+    """An incremental run reads its posts in workers too: their parts replace the old posts."""
+    posts = copy_posts(tmp_path, ALL)
+    ix, fresh = tmp_path / "ix", tmp_path / "fresh"
+    build_index(posts, ix, procs=1)
+    edited = sorted(posts.glob("*.md"))[:20]
+    for path in edited:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.rstrip("\n") + "\n\n후속 보도: 쿼크소식 추가 취재.\n", encoding="utf-8")
+    (posts / ALL[-1]).unlink()
+    summary = build_index(posts, ix, procs=2)
+    assert (summary.full, summary.updated, summary.removed) == (False, 20, 1)
+    build_index(posts, fresh, procs=1, full=True)
+    assert all_ids(ix) == all_ids(fresh)
+    for q in ["쿼크소식", "동맹", "대통령이", "HBM3E"]:
+        assert ids_for(ix, q) == ids_for(fresh, q), q
+    assert len(ids_for(ix, "쿼크소식")) > 1
+    assert build_index(posts, ix).unchanged == summary.posts
+
+
 # -- a running web app ---------------------------------------------------------------------
 
 
