@@ -541,11 +541,27 @@ class IndexStore:
                     path.unlink(missing_ok=True)
 
     def size_bytes(self, gen: str | None = None) -> int:
-        """Bytes on disk of a generation (default: the live one)."""
+        """Bytes on disk of a generation (default: the live one).
+
+        Files come and go while this counts (a commit removes merged segments, a copy renames
+        its temporary files): one that vanished between the listing and its ``stat`` counts 0,
+        where it used to fail ``GET /healthz`` with a 500.
+        """
         gen = gen or self.current()
         if gen is None:
             return 0
-        return sum(p.stat().st_size for p in (self.root / gen).iterdir() if p.is_file())
+        total = 0
+        try:
+            with os.scandir(self.root / gen) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_file():
+                            total += entry.stat().st_size
+                    except FileNotFoundError:
+                        continue
+        except (FileNotFoundError, NotADirectoryError):  # the generation itself was removed
+            return 0
+        return total
 
 
 def _read_json(path: Path) -> dict[str, Any]:
