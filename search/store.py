@@ -440,11 +440,11 @@ class IndexStore:
             raise
 
     @contextmanager
-    def lock(self, *, wait: bool = False, notify: Notify | None = None) -> Iterator[None]:
+    def lock(self, *, wait: bool = False, notify: Notify | None = None, holder: str = "sokbo index") -> Iterator[None]:
         """One writer at a time per index directory: wait for it, or raise :class:`IndexBusy`.
 
         Re-entrant within this object, so a caller can hold it across deciding what to write
-        and writing it.
+        and writing it. ``holder`` names the command in the lock's note, which a waiting run shows.
         """
         notify = notify or ignore
         if self._held:
@@ -469,7 +469,7 @@ class IndexStore:
                     ) from None
                 notify(f"waiting for {holder}, which is writing {self.root} ...")
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            _note(fd, f"sokbo index (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n")
+            _note(fd, f"{holder} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n")
             self._held = 1
             try:
                 self._remove_stale(notify)  # we are the only writer: any half-done build is dead
