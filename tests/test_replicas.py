@@ -87,14 +87,15 @@ class Poller(threading.Thread):
                 self.health.append((status, body.get("generation", json.dumps(body)[:300]), body.get("posts", -1)))
                 status, body = _get(f"{self.base}/api/search?q={urllib.parse.quote(WORD)}")
                 self.searches.append((status, body.get("total", -1)))
-            except OSError as exc:  # no answer at all: as much a failure as a 5xx
+            except (OSError, ValueError) as exc:  # no answer, or not JSON: as much a failure as a 5xx
                 self.health.append((0, repr(exc), -1))
             time.sleep(0.01)
 
     def latest(self) -> tuple[str, int, int]:
         """Generation, posts and hits answered after this call began, by both workers."""
-        count = len(self.health)
+        count, deadline = len(self.health), time.monotonic() + 20
         while len(self.health) < count + 4:
+            assert self.is_alive() and time.monotonic() < deadline, "the poller stopped getting answers"
             time.sleep(0.02)
         assert len(set(self.health[-2:])) == 1 and len(set(self.searches[-2:])) == 1, (self.health[-4:], self.searches[-4:])
         (_status, generation, posts), (_ok, hits) = self.health[-1], self.searches[-1]
@@ -197,8 +198,12 @@ def test_a_replica_server_follows_each_copy_without_a_restart_and_never_sees_it_
         assert server.wait(timeout=20) == 0
     finally:
         poller.stop.set()
-        if server.poll() is None:
-            server.kill()
+        if server.poll() is None:  # the test failed: SIGTERM, on which the server stops its workers too
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
     said = log.read_text(encoding="utf-8", errors="replace")
     assert "damaged" not in said and "skipped" not in said, said
 
