@@ -1,7 +1,7 @@
 """The ``sokbo`` command: a thin click shell over :mod:`sokbo.indexer.build` and :mod:`sokbo.search`.
 
-Exit codes: 0 success; 1 some posts failed (``index``, ``check``) or the index is missing or
-damaged (``search``, ``stats``); 2 unusable arguments (click's own convention, also used for a
+Exit codes: 0 success; 1 some posts failed (``index``, ``check``), the index is missing or
+damaged (``search``, ``stats``), or nothing could be copied (``replicate``); 2 unusable arguments (click's own convention, also used for a
 bad search parameter, and for ``serve`` on a port that is taken); 73 the index folder cannot be written (read-only, or no
 permission); 74 writing the index failed otherwise (the disk is full, an I/O error); 75 the
 index is being written by another run (``index --no-wait``). 73-75 are sysexits.h's
@@ -391,6 +391,31 @@ def _log_to_stderr() -> None:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+@cli.command("replicate")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("dest")
+def replicate_command(source: Path, dest: str) -> None:
+    """Copy the index SOURCE to DEST, which a replica's `sokbo serve` reads: DEST is a folder,
+    or [USER@]HOST:FOLDER on another machine (rsync over ssh).
+
+    The copy goes in an order whose every step a running server of DEST sees whole: new
+    segments, then each generation's table of contents and meta, then CURRENT, then (2 s
+    after CURRENT switched) the removal of what SOURCE no longer has. It waits for a
+    `sokbo index` writing SOURCE, and holds the next one off until it is done.
+
+    \b
+    Example:
+        sokbo replicate /srv/sokbo-index replica1:/srv/sokbo-index
+    """
+    from sokbo.search.replica import ReplicateError, replicate
+
+    try:
+        done = replicate(source, dest, notify=lambda message: click.echo(f"sokbo: {message}", err=True))
+    except ReplicateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(done.line())
 
 
 @cli.command("stats")

@@ -440,11 +440,11 @@ class IndexStore:
             raise
 
     @contextmanager
-    def lock(self, *, wait: bool = False, notify: Notify | None = None) -> Iterator[None]:
+    def lock(self, *, wait: bool = False, notify: Notify | None = None, holder: str = "sokbo index") -> Iterator[None]:
         """One writer at a time per index directory: wait for it, or raise :class:`IndexBusy`.
 
         Re-entrant within this object, so a caller can hold it across deciding what to write
-        and writing it.
+        and writing it. ``holder`` names the command in the lock's note, which a waiting run shows.
         """
         notify = notify or ignore
         if self._held:
@@ -469,7 +469,7 @@ class IndexStore:
                     ) from None
                 notify(f"waiting for {holder}, which is writing {self.root} ...")
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            _note(fd, f"sokbo index (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n")
+            _note(fd, f"{holder} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n")
             self._held = 1
             try:
                 self._remove_stale(notify)  # we are the only writer: any half-done build is dead
@@ -541,11 +541,27 @@ class IndexStore:
                     path.unlink(missing_ok=True)
 
     def size_bytes(self, gen: str | None = None) -> int:
-        """Bytes on disk of a generation (default: the live one)."""
+        """Bytes on disk of a generation (default: the live one).
+
+        Files come and go while this counts (a commit removes merged segments, a copy renames
+        its temporary files): one that vanished between the listing and its ``stat`` counts 0,
+        where it used to fail ``GET /healthz`` with a 500.
+        """
         gen = gen or self.current()
         if gen is None:
             return 0
-        return sum(p.stat().st_size for p in (self.root / gen).iterdir() if p.is_file())
+        total = 0
+        try:
+            with os.scandir(self.root / gen) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_file():
+                            total += entry.stat().st_size
+                    except FileNotFoundError:
+                        continue
+        except (FileNotFoundError, NotADirectoryError):  # the generation itself was removed
+            return 0
+        return total
 
 
 def _read_json(path: Path) -> dict[str, Any]:
