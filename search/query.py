@@ -62,9 +62,8 @@ def parse(text: str) -> ParsedQuery:
     """Parse a reader's query; never fails.
 
     Example:
-        >>> parse('동맹 -북한 "군사 원조" 푸틴 OR 시진핑').clauses
-        [[Term(text='동맹', phrase=False)], [Term(text='군사 원조', phrase=True)], \
-[Term(text='푸틴', phrase=False), Term(text='시진핑', phrase=False)]]
+        >>> [[t.text for t in clause] for clause in parse('동맹 -북한 "군사 원조" 푸틴 OR 시진핑').clauses]
+        [['동맹'], ['군사 원조'], ['푸틴', '시진핑']]
     """
     text = normalize(text)
     if text.count('"') % 2:  # an unbalanced quote is just a character
@@ -341,6 +340,17 @@ INTERROGATIVES = frozenset("무엇 뭐 누구 누가 언제 어디 어느 어떤
 """Korean question words (and the stem of 어떻게, 어떤): a closed class, like English's
 what/who/when. A question's answer seldom contains them, so they never decide which posts
 match and weigh little (:func:`is_weak`)."""
+
+
+def asks(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> bool:
+    """Whether a clause is a question word (누구, 어디인가, 몇): its query is a question.
+
+    Example:
+        >>> [asks([Term(w)]) for w in ("어디인가", "몇", "다시", "왜곡", "동맹")]
+        [True, True, False, False, False]
+    """
+    starts = any(term.text.startswith(tuple(INTERROGATIVES)) for term in alternatives)
+    return starts and is_weak(alternatives, analyzer)  # 왜곡 starts like 왜 but is a word of its own
 
 
 def is_weak(alternatives: Sequence[Term], analyzer: Analyzer | None = None) -> bool:

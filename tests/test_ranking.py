@@ -130,6 +130,17 @@ def test_a_question_finds_its_answer_though_the_answer_lacks_the_question_words(
     assert ranked(tmp_path / "when", posts, "훈민정음은 언제 창제되었나")[0] == "answer"
 
 
+def test_a_questions_answer_needs_only_one_of_its_words(tmp_path: Path) -> None:
+    """Three content words would need two of them, and only the decoy says 병 and 앓다; the
+    answer, which names the man and his illness in other words, is found too."""
+    posts = [
+        post("answer", "곽영욱 전 사장 재판", "곽영욱 전 사장은 협심증으로 입원해 치료를 받았고 재판은 미뤄졌다."),
+        post("decoy", "겨울철 건강 관리", "오랫동안 병을 앓고 있는 노인은 독감 예방접종을 서둘러야 한다."),
+    ]
+    assert set(ranked(tmp_path, posts, "곽영욱이 앓은 병은 무엇인가?")) == {"answer", "decoy"}
+    assert ranked(tmp_path / "keywords", posts, "곽영욱 앓은 병") == ["decoy"]  # keywords: a majority
+
+
 def test_a_post_with_every_word_ranks_above_posts_with_some(tmp_path: Path) -> None:
     """A post may lack one of three words and still match; the one with all three comes first."""
     posts = [
