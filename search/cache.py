@@ -31,12 +31,13 @@ def normalised(request: SearchRequest) -> SearchRequest:
     return replace(request, categories=tuple(sorted(request.categories)))
 
 
-class ResultCache:
-    """A byte-bounded LRU of search responses keyed by ``(index version, normalised request)``."""
+class BytesLRU:
+    """A thread-safe map that forgets its least recently used entries past ``max_bytes``
+    (each entry's size given when it is put)."""
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[Version, SearchRequest], tuple[SearchResponse, int]] = OrderedDict()
+        self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -49,9 +50,7 @@ class ResultCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, version: Version, request: SearchRequest) -> SearchResponse | None:
-        """The response remembered for ``request`` on ``version``, with the asker's request in it."""
-        key = (version, normalised(request))
+    def get(self, key: Any) -> Any | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -59,20 +58,49 @@ class ResultCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-        return replace(entry[0], request=request) if entry[0].request != request else entry[0]
+            return entry[0]
 
-    def put(self, version: Version, request: SearchRequest, response: SearchResponse) -> None:
-        """Remember ``response``; the least recently used entries go when the budget is spent."""
-        key = (version, normalised(request))
-        size = deep_size(response)
+    def put(self, key: Any, value: Any, size: int) -> None:
+        """Remember ``value`` unless it would take more than a sixteenth of the budget."""
         if size > self.max_bytes // 16:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
                 self._bytes -= old[1]
-            self._entries[key] = (response, size)
+            self._entries[key] = (value, size)
             self._bytes += size
             while self._bytes > self.max_bytes:
-                _key, (_response, dropped) = self._entries.popitem(last=False)
+                _key, (_value, dropped) = self._entries.popitem(last=False)
                 self._bytes -= dropped
+
+
+class ResultCache(BytesLRU):
+    """A byte-bounded LRU of search responses keyed by ``(index version, normalised request)``."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        super().__init__(max_bytes)
+
+    def get(self, version: Version, request: SearchRequest) -> SearchResponse | None:  # type: ignore[override]
+        """The response remembered for ``request`` on ``version``, with the asker's request in it."""
+        found = super().get((version, normalised(request)))
+        if found is None:
+            return None
+        return replace(found, request=request) if found.request != request else found
+
+    def put(self, version: Version, request: SearchRequest, response: SearchResponse) -> None:  # type: ignore[override]
+        """Remember ``response``; the least recently used entries go when the budget is spent."""
+        super().put((version, normalised(request)), response, deep_size(response))
+
+
+class PostingsCache(BytesLRU):
+    """Decoded posting lists by ``(segment, field, term)``: a segment never changes once written
+    (its deleted documents are masked at search time), so a list read once serves every later
+    search that asks for the term, across commits, until the segment is merged away.
+
+    Readers ask for the same few hundred words again and again, and decoding a common word's
+    blocks (Whoosh pickles and compresses each) is most of a search's time on a large index.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        super().__init__(max_bytes)

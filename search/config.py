@@ -22,21 +22,33 @@ ENV_USER_DICT = "SOKBO_USER_DICT"
 ENV_CORS_ORIGINS = "SOKBO_CORS_ORIGINS"
 ENV_WORKERS = "SOKBO_WORKERS"
 ENV_CACHE_MB = "SOKBO_CACHE_MB"
+ENV_POSTINGS_MB = "SOKBO_POSTINGS_MB"
 
 DEFAULT_INDEX_DIR = "sokbo-index"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_THREADS = 4
 DEFAULT_CACHE_MB = 64
+DEFAULT_POSTINGS_MB = 96
 
 
 def result_cache_bytes() -> int:
     """Memory for recent search answers, per process: ``$SOKBO_CACHE_MB`` MB (0 turns it off)."""
-    raw = os.environ.get(ENV_CACHE_MB, "").strip()
+    return _megabytes(ENV_CACHE_MB, DEFAULT_CACHE_MB)
+
+
+def postings_cache_bytes() -> int:
+    """Memory for decoded posting lists of frequent words, per process: ``$SOKBO_POSTINGS_MB``
+    MB (0 turns it off)."""
+    return _megabytes(ENV_POSTINGS_MB, DEFAULT_POSTINGS_MB)
+
+
+def _megabytes(variable: str, default: float) -> int:
+    raw = os.environ.get(variable, "").strip()
     try:
-        megabytes = float(raw) if raw else DEFAULT_CACHE_MB
+        megabytes = float(raw) if raw else default
     except ValueError:
-        raise ValueError(f"{ENV_CACHE_MB} must be a number of megabytes, not {raw!r}") from None
+        raise ValueError(f"{variable} must be a number of megabytes, not {raw!r}") from None
     return max(0, int(megabytes * 1024 * 1024))
 
 

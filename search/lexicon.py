@@ -36,7 +36,7 @@ from .analysis import get_kiwi
 from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS, from_stored
 from .suggest import Completer, InitialsIndex, Speller
-from .whoosh_internals import term_table
+from .whoosh_internals import segment_id, term_table
 
 TITLE_WEIGHT = 100
 """How many body mentions one title is worth when ranking completions and 초성 expansions."""
@@ -333,7 +333,7 @@ class Segments:
                     del cache[stale]
 
     def _cached(self, cache: dict[str, Any], leaf: Any, read: Callable[[], Any]) -> Any:
-        key = _segment_id(leaf)
+        key = segment_id(leaf)
         with self._lock:
             found = cache.get(key) if key is not None else None
         if found is None:
@@ -458,7 +458,7 @@ class LexiconCache:
         reader = open_reader()
         try:
             lexicon = Lexicon.read(reader, self._segments, open_reader)
-            self._segments.keep({k for k in (_segment_id(leaf) for leaf, _ in _leaves(reader)) if k is not None})
+            self._segments.keep({k for k in (segment_id(leaf) for leaf, _ in _leaves(reader)) if k is not None})
         finally:
             reader.close()
         if warm:
@@ -475,13 +475,6 @@ def _natural(s: str) -> tuple[Any, ...]:
 def _leaves(reader: Any) -> list[tuple[Any, int]]:
     leaves = reader.leaf_readers()
     return list(leaves) if leaves else [(reader, 0)]
-
-
-def _segment_id(leaf: Any) -> str | None:
-    try:
-        return str(leaf.segment().segment_id())
-    except Exception:  # noqa: BLE001 - a reader without segments (an empty index): not cached
-        return None
 
 
 def _stored_posts(leaf: Any) -> list[tuple[str, str, str, str, tuple[str, ...]]]:

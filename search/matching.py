@@ -25,7 +25,8 @@ from whoosh import query as wq
 from .analysis import bigrams, normalize
 from .query import Quoted
 from .schema import GRAM_FIELDS, from_stored
-from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, unwrap_deletions
+from .cache import PostingsCache
+from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, segment_id, unwrap_deletions
 
 LITERAL_CHECKS = 60
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
@@ -56,14 +57,19 @@ def field_lengths(reader: Any, fields: tuple[str, ...]) -> dict[str, np.ndarray]
     return out
 
 
-def evaluate(q: Any, searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray) -> Matches:
+def evaluate(
+    q: Any, searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray, postings: PostingsCache | None = None
+) -> Matches:
     """The live documents that ``q`` matches, each with Whoosh's BM25F score for ``q``."""
-    return evaluate_each([q], searcher, lengths, live)[0]
+    return evaluate_each([q], searcher, lengths, live, postings)[0]
 
 
-def evaluate_each(queries: list[Any], searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray) -> list[Matches]:
-    """:func:`evaluate` for each of ``queries``, reading each term's postings once."""
-    evaluator = _Evaluator(searcher, lengths)
+def evaluate_each(
+    queries: list[Any], searcher: Any, lengths: dict[str, np.ndarray], live: np.ndarray, postings: PostingsCache | None = None
+) -> list[Matches]:
+    """:func:`evaluate` for each of ``queries``, reading each term's postings once (and from
+    ``postings`` when it has them: decoded lists kept across searches)."""
+    evaluator = _Evaluator(searcher, lengths, postings)
     return [_live(evaluator.run(q), live) for q in queries]
 
 
@@ -94,8 +100,9 @@ def top(scores: np.ndarray, allowed: np.ndarray, start: int, stop: int) -> list[
 
 
 class _Evaluator:
-    def __init__(self, searcher: Any, lengths: dict[str, np.ndarray]) -> None:
+    def __init__(self, searcher: Any, lengths: dict[str, np.ndarray], cache: PostingsCache | None) -> None:
         self.searcher = searcher
+        self.cache = cache
         self.lengths = lengths
         self.n = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
@@ -203,7 +210,7 @@ class _Evaluator:
             weights: list[np.ndarray] = []
             for reader, offset in self.leaves:
                 if key in reader:
-                    i, w = _read_postings(reader.postings(field, text))
+                    i, w = self._leaf_postings(reader, field, text)
                     ids.append(i + offset)
                     weights.append(w)
             if ids:
@@ -212,6 +219,19 @@ class _Evaluator:
             else:
                 found = np.zeros(0, dtype=np.int64), np.zeros(0)
             self.terms[key] = found
+        return found
+
+    def _leaf_postings(self, reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One segment's ``(docnums, weights)`` of a term, from the cache when it has them."""
+        segment = segment_id(reader) if self.cache is not None else None
+        if segment is None:
+            return _read_postings(reader.postings(field, text))
+        key = (segment, field, text)
+        found = self.cache.get(key)  # type: ignore[union-attr]
+        if found is None:
+            ids, weights = _read_postings(reader.postings(field, text))
+            found = ids.astype(np.int32), weights  # weights as read: scores stay exactly Whoosh's
+            self.cache.put(key, found, found[0].nbytes + found[1].nbytes + 200)  # type: ignore[union-attr]
         return found
 
     def bm25(self, field: str, text: str, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:

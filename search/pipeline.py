@@ -34,6 +34,7 @@ from .query import ParsedQuery, Term
 from .request import SearchRequest
 from .response import Hit, SearchResponse, Similar
 from .analysis import Analyzer, written_words
+from .cache import PostingsCache
 from .schema import MORPHEME_FIELDS, TITLE_FIELDS, StoredPost, from_stored
 from .snippets import Marks, highlight, snippet
 from .view import IndexView
@@ -68,6 +69,8 @@ class Snapshot:
     analyzer: Analyzer
     """Kiwi with the generation's user words, and the query analyses it remembers."""
     lexicon: Callable[[], Lexicon]
+    postings: PostingsCache | None = None
+    """Decoded posting lists kept across searches (by segment: valid across commits)."""
 
 
 @dataclass
@@ -137,11 +140,11 @@ def match(parsed: ParsedQuery, boosts: dict[Term, float], snap: Snapshot) -> Fou
     excluded = squery.excluded_query(parsed, snap.vocabulary, known, analyzer)
     if not parsed.clauses:
         q = None if excluded is None else squery.build(parsed, snap.vocabulary, known=known, analyzer=analyzer)
-        return None if q is None else Found(evaluate(q, snap.searcher, view.lengths, view.live_mask).mask, [], [], [], False)
+        return None if q is None else Found(evaluate(q, snap.searcher, view.lengths, view.live_mask, snap.postings).mask, [], [], [], False)
     kept = [i for i, q in enumerate(queries) if q is not None]
     if not kept:  # typed words, none of them searchable
         return Found(np.zeros(len(view.live_mask), dtype=bool), [], [], [], False)
-    clauses = evaluate_each([queries[i] for i in kept] + ([excluded] if excluded is not None else []), snap.searcher, view.lengths, view.live_mask)
+    clauses = evaluate_each([queries[i] for i in kept] + ([excluded] if excluded is not None else []), snap.searcher, view.lengths, view.live_mask, snap.postings)
     allowed = ~clauses.pop().mask if excluded is not None else view.live_mask
     weak = [squery.is_weak(parsed.clauses[i], analyzer) for i in kept]
     strong = [c.mask for c, w in zip(clauses, weak) if not w] or [c.mask for c in clauses]
@@ -175,7 +178,7 @@ def score(parsed: ParsedQuery, boosts: dict[Term, float], found: Found, snap: Sn
     clauses = [parsed.clauses[i] for i in found.kept]
     known = _index_term_check(snap.searcher)
     titled = squery.clause_queries(ParsedQuery(clauses), snap.vocabulary, boosts=boosts, fields=TITLE_FIELDS, known=known, analyzer=analyzer)
-    in_title = iter(evaluate_each([q for q in titled if q is not None], snap.searcher, view.lengths, mask))
+    in_title = iter(evaluate_each([q for q in titled if q is not None], snap.searcher, view.lengths, mask, snap.postings))
     typed = [[written_words(t.text) for t in c if not (t.in_title or t in boosts)] for c in clauses]  # as the reader typed them
     inflected = [squery.is_inflected(c, analyzer) for c in clauses]
     phrases = [c.first & mask for c in found.clauses if c.first is not None]

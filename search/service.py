@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from . import config
 from .analysis import Analyzer, analyzer_for
-from .cache import ResultCache
+from .cache import PostingsCache, ResultCache
 from .document import Post
 from .lexicon import Lexicon, LexiconCache
 from .request import BadParameter, SearchRequest
@@ -91,6 +91,9 @@ class SearchService:
         self._lexicons = LexiconCache()
         self.results = ResultCache(config.result_cache_bytes())
         """Recent responses by index version and request: readers repeat their searches."""
+        postings = config.postings_cache_bytes()
+        self.postings = PostingsCache(postings) if postings else None
+        """Decoded posting lists by segment: what most of a search's time goes to on a large index."""
 
     # -- building ---------------------------------------------------------------------
 
@@ -388,7 +391,7 @@ class SearchService:
             cached = self.results.get(version, request)
             if cached is not None:
                 return replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 2))
-            snap = pipeline.Snapshot(searcher, view, self._vocabulary, self._analyzer, self.lexicon)
+            snap = pipeline.Snapshot(searcher, view, self._vocabulary, self._analyzer, self.lexicon, self.postings)
             response = pipeline.search(request, snap)
             self.results.put(version, request, response)
             return response

@@ -118,3 +118,16 @@ def term_table(leaf: Any, field: str) -> tuple[Any, int]:
     """A segment's terms table (a hash file of every field's terms in order) and the number
     by which ``field``'s terms are keyed in it; KeyError when the segment has no such field."""
     return leaf._terms._tindex, leaf._terms._fieldmap[field]
+
+
+# -- segments (caches) ----------------------------------------------------------------
+
+
+def segment_id(leaf: Any) -> str | None:
+    """The id of the segment a leaf reader reads: stable for as long as the segment exists, so
+    what is derived from it can be kept across commits. None for a reader without segments
+    (an empty index)."""
+    try:
+        return str(leaf.segment().segment_id())
+    except Exception:  # noqa: BLE001 - not a segment reader
+        return None

@@ -87,3 +87,27 @@ def test_the_cache_budget_comes_from_the_environment(monkeypatch, sample_index) 
     monkeypatch.setenv("SOKBO_CACHE_MB", "lots")
     with _pytest.raises(ValueError, match="SOKBO_CACHE_MB must be a number of megabytes"):
         config.result_cache_bytes()
+
+
+def test_decoded_postings_are_reused_across_searches_and_commits(tmp_path) -> None:
+    """A word's posting list is decoded once per segment; a commit adds a segment and deletes
+    in the old one, and the old segment's decoded list is still used, its deleted post masked."""
+    import datetime as dt
+
+    from sokbo.search import Post, SearchService
+
+    def post(n: int, body: str) -> Post:
+        day = dt.date(2024, 7, n)
+        return Post(id=f"p{n}", title=f"{n}번째 소식", date=day.isoformat(), day=day, body=body)
+
+    service = SearchService(tmp_path / "ix")
+    service.rebuild([post(n, f"예산안 심사 {n}차 회의, {'가나다'[n - 1]}위원회") for n in range(1, 4)])
+    assert service.postings is not None
+    first = service.search(SearchRequest(q="예산안", per_page=10))
+    misses = service.postings.misses
+    assert misses and service.search(SearchRequest(q="예산안", per_page=20)).total == first.total == 3
+    assert service.postings.misses == misses and service.postings.hits  # nothing decoded again
+    service.update([post(2, "환율 급등 소식")])  # deletes post 2 in the old segment, adds it in a new one
+    after = service.search(SearchRequest(q="예산안", per_page=10))
+    assert sorted(h.id for h in after.hits) == ["p1", "p3"] and after.total == 2
+    assert [h.id for h in service.search(SearchRequest(q="환율")).hits] == ["p2"]
