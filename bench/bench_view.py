@@ -1,0 +1,149 @@
+"""Benchmark: what a server pays to see a new commit (the index's view), and a publish's delay.
+
+A searcher's view (:class:`~sokbo.search.view.IndexView`: columns, date order, facet sets,
+near-duplicate clusters, field lengths, words as written) is what every search reads; each
+commit of ``sokbo index`` makes a running server build it again before the new post is
+visible. This prints:
+
+* the view of the whole index read from scratch (``IndexView.read``), part by part;
+* a simulated publish, several times: a copy of the index, a service that has searched,
+  one post added with ``SearchService.update`` (a new small segment), and the next search,
+  which builds the new view; with the same search on an unchanged index for comparison;
+* the process's resident memory.
+
+    python bench/bench_view.py --index /work/ix-corpus            # copied first: never written
+    python bench/bench_view.py --index /work/ix-100k --publishes 5 --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+QUERY = "정부 발표"
+"""The search timed after each publish (a different page each time: no cached answer)."""
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed(call: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    out = call()
+    return out, (time.perf_counter() - started) * 1000
+
+
+def breakdown(reader: Any) -> dict[str, float]:
+    """Milliseconds of each part of the view read from scratch (what ``IndexView.read`` does)."""
+    from sokbo.search import dedup, view as v
+    from sokbo.search.matching import field_lengths
+    from sokbo.search.schema import GRAM_FIELDS, MORPHEME_FIELDS
+    from sokbo.search.words import WordIndex
+
+    n = reader.doc_count_all()
+    ms: dict[str, float] = {}
+    columns = {}
+    for name, default in (("cats_col", b""), ("month", b""), ("day", 0), ("ts", 0), ("id", ""), ("title_sig", b""), ("body_sig", b""), ("words_sig", b"")):
+        columns[name], ms[f"column {name}"] = timed(lambda: list(v._column(reader, name, n, default)))
+    ts, ids = columns["ts"], columns["id"]
+    _, ms["rank (sort by ts, natural id)"] = timed(lambda: sorted(range(n), key=lambda d: (ts[d], v._natural(ids[d]))))
+    days = [v._ordinal(d) for d in columns["day"]]
+    _, ms["clusters"] = timed(lambda: dedup.clusters(columns["title_sig"], columns["body_sig"], days))
+    _, ms["field lengths"] = timed(lambda: field_lengths(reader, MORPHEME_FIELDS + GRAM_FIELDS))
+    _, ms["WordIndex"] = timed(lambda: WordIndex(columns["words_sig"]))
+    _, ms["IndexView.read (whole)"] = timed(lambda: v.IndexView.read(reader))
+    return ms
+
+
+def a_post(service: Any, n: int) -> Any:
+    """A new post: a real post's text republished under a new id today (it is a near-duplicate)."""
+    import datetime as dt
+
+    from sokbo.search import Post
+
+    searcher, view = service._searcher()
+    d = sorted(view.live)[n * 7919 % len(view.live)]
+    stored = searcher.stored_fields(d)
+    day = dt.date.today()
+    return Post(id=f"{day}-bench-{n}", title=stored.get("title", "") + " (종합)", date=day.isoformat(), day=day,
+                categories=tuple(filter(None, stored.get("categories", "").split(","))),
+                body=stored.get("body", ""), url=f"https://example.org/bench/{n}/")
+
+
+def publishes(index: Path, count: int) -> list[dict[str, float]]:
+    """Add one post ``count`` times to a copy of ``index``; each time, the commit's time, the
+    next search's (which builds the new view) and an unchanged index's same search."""
+    from sokbo.search import SearchRequest, SearchService
+
+    out = []
+    with tempfile.TemporaryDirectory(prefix="bench-view-") as tmp:
+        copy = Path(tmp) / "ix"
+        shutil.copytree(index, copy, symlinks=True)
+        service = SearchService(copy)
+        service.warm_up()
+        service.lexicon(wait=True)
+        service.search(SearchRequest(q=QUERY))
+        for i in range(count):
+            post = a_post(service, i)
+            _, commit = timed(lambda: SearchService(copy).update([post]))
+            service._checked = 0.0  # as if the once-a-second check were due now
+            request = SearchRequest(q=QUERY, page=2 * i + 2)
+            response, first = timed(lambda: service.search(request))
+            again = dataclasses.replace(request, page=2 * i + 3)
+            _, steady = timed(lambda: service.search(again))
+            assert response.total >= 0
+            segments = len(list(service._searcher()[0].reader().leaf_readers()))
+            out.append({"commit_ms": commit, "next_search_ms": first, "steady_search_ms": steady, "segments": segments})
+            service.lexicon(wait=True)  # the background lexicon rebuild is not what is timed here
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, required=True, help="an index folder (read only: copied before any write)")
+    parser.add_argument("--publishes", type=int, default=5)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    os.environ.setdefault("SOKBO_CACHE_MB", "0")  # every search computed
+    from sokbo.search import SearchService
+
+    results: dict[str, Any] = {"index": str(args.index)}
+    with tempfile.TemporaryDirectory(prefix="bench-view-") as tmp:
+        copy = Path(tmp) / "ix"
+        shutil.copytree(args.index, copy, symlinks=True)
+        service = SearchService(copy)
+        (searcher, view), cold = timed(service._searcher)
+        results["posts"] = len(view.live)
+        results["segments"] = len(list(searcher.reader().leaf_readers()))
+        results["first_view_ms"] = cold
+        results["rss_mb_after_first_view"] = rss_mb()
+        results["breakdown_ms"] = breakdown(searcher.reader())
+    runs = publishes(args.index, args.publishes)
+    results["publishes"] = runs
+    results["rss_mb_end"] = rss_mb()
+    print(f"{results['posts']:,} posts in {results['segments']} segments; first view (service) {cold:.0f} ms; RSS {results['rss_mb_after_first_view']:.0f} MB")
+    for name, ms in results["breakdown_ms"].items():
+        print(f"  {name:32s} {ms:8.1f} ms")
+    for r in runs:
+        print(f"  publish: commit {r['commit_ms']:6.0f} ms, next search {r['next_search_ms']:6.0f} ms (steady {r['steady_search_ms']:5.0f} ms), {r['segments']} segments")
+    print(f"next search after a publish: median {statistics.median(r['next_search_ms'] for r in runs):.0f} ms; RSS at the end {results['rss_mb_end']:.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
