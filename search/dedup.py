@@ -5,9 +5,10 @@ bigrams and of its body's word 3-shingles (bottom-k MinHash). Two sketches that 
 share of the smallest hashes of their union estimate that share of common bigrams or
 shingles (Jaccard). Two posts are the same story when their titles are nearly the same and
 they appeared within a few days of each other (on the corpus, such republications rewrite
-the body), or when their bodies are nearly the same. Clusters are found once per index
-version: candidates are posts filed under one of their few smallest hashes, then each pair is
-checked. Search shows each cluster's best hit once, with the others folded under it.
+the body), or when their bodies are nearly the same. Clusters are found per index version:
+candidates are posts filed under one of their few smallest hashes, then each pair is checked
+(:func:`clusters`; :class:`Clustering` checks again only where a commit's segments changed
+the candidates). Search shows each cluster's best hit once, with the others folded under it.
 
 Example:
     >>> a = sketch_title("[속보] 김건희 여사 탄핵 청문회 증인 채택…사실상 탄핵 예비 절차")
@@ -23,7 +24,9 @@ import heapq
 import re
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from .analysis import normalize
 
@@ -84,11 +87,22 @@ def _near(ha: frozenset[int], hb: frozenset[int]) -> bool:
     return _similarity(ha, hb) >= SIMILARITY
 
 
+def _same(title_a: frozenset[int], body_a: frozenset[int], day_a: int, title_b: frozenset[int], body_b: frozenset[int], day_b: int) -> bool:
+    """Whether two posts are the same story: near titles a few days apart, or near bodies."""
+    if abs(day_a - day_b) <= DAYS_APART and _near(title_a, title_b):
+        return True
+    return _near(body_a, body_b)
+
+
 def clusters(titles: Sequence[bytes], bodies: Sequence[bytes], days: Sequence[int]) -> list[int]:
     """A cluster number per post (its smallest member's index): near-duplicates share one.
 
     ``titles`` and ``bodies`` are the posts' sketches, ``days`` their dates as day numbers
-    (anything where a difference of 1 is one day).
+    (anything where a difference of 1 is one day). The clusters are the connected parts of
+    the graph whose edges join two posts filed under one hash (one of each one's
+    :data:`_PROBES` smallest title hashes, or body hashes) shared by at most
+    :data:`_CROWDED` posts, when they are the same story: :class:`Clustering` finds the
+    same clusters segment by segment.
     """
     parent = list(range(len(titles)))
 
@@ -102,9 +116,7 @@ def clusters(titles: Sequence[bytes], bodies: Sequence[bytes], days: Sequence[in
     body_sets = [frozenset(_hashes(b)) for b in bodies]
 
     def same(i: int, j: int) -> bool:
-        if abs(days[i] - days[j]) <= DAYS_APART and _near(title_sets[i], title_sets[j]):
-            return True
-        return _near(body_sets[i], body_sets[j])
+        return _same(title_sets[i], body_sets[i], days[i], title_sets[j], body_sets[j], days[j])
 
     for sketches in (titles, bodies):
         filed: dict[int, list[int]] = {}
@@ -120,3 +132,128 @@ def clusters(titles: Sequence[bytes], bodies: Sequence[bytes], days: Sequence[in
                         a, b = root(i), root(j)
                         parent[max(a, b)] = min(a, b)
     return [root(i) for i in range(len(titles))]
+
+
+Ref = tuple[str, int]
+"""A post as a segment's key and its docnum in that segment: what a commit does not renumber."""
+
+
+@dataclass(frozen=True)
+class Sketches:
+    """One segment's posts as clustering reads them (indexed by the segment's docnums)."""
+
+    titles: list[frozenset[int]]
+    bodies: list[frozenset[int]]
+    days: list[int]
+    filed: tuple[tuple[Any, Any], tuple[Any, Any]]
+    """For titles, then bodies: the hashes posts are filed under (sorted, NumPy) and the post
+    filed under each (ascending among equal hashes)."""
+
+    @classmethod
+    def of(cls, titles: Sequence[bytes], bodies: Sequence[bytes], days: Sequence[int]) -> "Sketches":
+        """``titles``' and ``bodies``' sketches and ``days`` as :func:`clusters` takes them."""
+        import numpy as np
+
+        unpacked = [[_hashes(t) for t in titles], [_hashes(b) for b in bodies]]
+        filed = []
+        for hashes in unpacked:
+            probes = [(h, i) for i, found in enumerate(hashes) for h in found[:_PROBES]]
+            keys = np.fromiter((h for h, _ in probes), dtype=np.uint32, count=len(probes))
+            posts = np.fromiter((i for _, i in probes), dtype=np.int64, count=len(probes))
+            order = np.argsort(keys, kind="stable")
+            filed.append((keys[order], posts[order]))
+        title_sets, body_sets = ([frozenset(h) for h in hashes] for hashes in unpacked)
+        return cls(title_sets, body_sets, list(days), (filed[0], filed[1]))
+
+
+class Clustering:
+    """:func:`clusters` of an index made of segments, kept up to date as segments come and go.
+
+    A hash's posts, and so the edges found under it, change only when a segment that files
+    a post under it arrives or leaves (deleted posts stay in their segment, and in their
+    clusters, as in :func:`clusters` of the whole index). A commit re-examines those hashes
+    alone; every other hash keeps its edges. The edges (near-duplicates are few) then join
+    into clusters numbered by the reader's docnums.
+
+    Example:
+        >>> a, b = sketch_title("정부, 내년 예산안 확정"), sketch_title("[속보] 정부, 내년 예산안 확정")
+        >>> clustering = Clustering()
+        >>> clustering.update({"s1": Sketches.of([a], [b""], [100])})
+        >>> clustering.update({"s1": Sketches.of([a], [b""], [100]), "s2": Sketches.of([b, a], [b"", b""], [101, 900])})
+        >>> clustering.clusters({"s1": 0, "s2": 1}, 3)
+        [0, 0, 2]
+    """
+
+    def __init__(self) -> None:
+        self._segments: dict[str, Sketches] = {}
+        self._edges: tuple[dict[int, list[tuple[Ref, Ref]]], dict[int, list[tuple[Ref, Ref]]]] = ({}, {})
+        """For titles, then bodies: the same-story pairs among the posts filed under a hash."""
+
+    def update(self, segments: Mapping[str, Sketches]) -> None:
+        """Follow the index to ``segments`` (by key: a key names one unchanging segment)."""
+        import numpy as np
+
+        changed = [s for k, s in self._segments.items() if k not in segments]
+        changed += [s for k, s in segments.items() if k not in self._segments]
+        self._segments = dict(segments)
+        for kind in range(2):
+            touched = [s.filed[kind][0] for s in changed]
+            if touched:
+                self._refile(kind, np.unique(np.concatenate(touched)))
+
+    def clusters(self, offsets: Mapping[str, int], n: int) -> list[int]:
+        """Each post's cluster (its smallest member's docnum), each segment at its docnum
+        ``offset`` among ``n`` documents."""
+        parent: dict[int, int] = {}
+
+        def root(i: int) -> int:
+            while parent.get(i, i) != i:
+                i = parent[i]
+            return i
+
+        for edges in self._edges:
+            for pairs in edges.values():
+                for (ka, i), (kb, j) in pairs:
+                    a, b = root(offsets[ka] + i), root(offsets[kb] + j)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+        cluster = list(range(n))
+        for i in parent:
+            cluster[i] = root(i)
+        return cluster
+
+    def _refile(self, kind: int, hashes: Any) -> None:
+        """Find again the edges under ``hashes`` (sorted, unique) among the segments' posts."""
+        import numpy as np
+
+        edges = self._edges[kind]
+        if edges:
+            known = np.fromiter(edges, dtype=np.int64, count=len(edges))
+            for h in known[np.isin(known, hashes)].tolist():
+                del edges[h]
+        for h, members in self._groups(kind, hashes):
+            pairs = [(a, b) for x, a in enumerate(members) for b in members[x + 1 :] if self._same(a, b)]
+            if pairs:
+                edges[h] = pairs
+
+    def _groups(self, kind: int, hashes: Any) -> list[tuple[int, list[Ref]]]:
+        """Each of ``hashes`` under which 2 to :data:`_CROWDED` posts are filed (as
+        :func:`clusters` compares them), with those posts in segment order, then by docnum."""
+        import numpy as np
+
+        spans = []
+        for key, sketches in self._segments.items():
+            filed, posts = sketches.filed[kind]
+            spans.append((key, posts, filed.searchsorted(hashes, "left"), filed.searchsorted(hashes, "right")))
+        sizes = sum((hi - lo for _, _, lo, hi in spans), np.zeros(len(hashes), dtype=np.int64))
+        wanted = np.flatnonzero((sizes >= 2) & (sizes <= _CROWDED))
+        groups: list[list[Ref]] = [[] for _ in wanted]
+        for key, posts, lo, hi in spans:
+            for group, start, stop in zip(groups, lo[wanted].tolist(), hi[wanted].tolist()):
+                group.extend((key, p) for p in posts[start:stop].tolist())
+        return list(zip(hashes[wanted].tolist(), groups))
+
+    def _same(self, a: Ref, b: Ref) -> bool:
+        sa, sb = self._segments[a[0]], self._segments[b[0]]
+        i, j = a[1], b[1]
+        return _same(sa.titles[i], sa.bodies[i], sa.days[i], sb.titles[j], sb.bodies[j], sb.days[j])
