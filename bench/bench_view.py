@@ -47,25 +47,41 @@ def timed(call: Any) -> tuple[Any, float]:
 
 
 def breakdown(reader: Any) -> dict[str, float]:
-    """Milliseconds of each part of the view read from scratch (what ``IndexView.read`` does)."""
-    from sokbo.search import dedup, view as v
+    """Milliseconds of each part of a view read from scratch, every segment read (what a
+    server's first search pays; a commit pays the per-segment parts for its new segments)."""
+    from collections import defaultdict
+
+    from sokbo.search import dedup, segments as sg
     from sokbo.search.matching import field_lengths
     from sokbo.search.schema import GRAM_FIELDS, MORPHEME_FIELDS
-    from sokbo.search.words import WordIndex
+    from sokbo.search.words import WordTable
 
-    n = reader.doc_count_all()
-    ms: dict[str, float] = {}
-    columns = {}
-    for name, default in (("cats_col", b""), ("month", b""), ("day", 0), ("ts", 0), ("id", ""), ("title_sig", b""), ("body_sig", b""), ("words_sig", b"")):
-        columns[name], ms[f"column {name}"] = timed(lambda: list(v._column(reader, name, n, default)))
-    ts, ids = columns["ts"], columns["id"]
-    _, ms["rank (sort by ts, natural id)"] = timed(lambda: sorted(range(n), key=lambda d: (ts[d], v._natural(ids[d]))))
-    days = [v._ordinal(d) for d in columns["day"]]
-    _, ms["clusters"] = timed(lambda: dedup.clusters(columns["title_sig"], columns["body_sig"], days))
-    _, ms["field lengths"] = timed(lambda: field_lengths(reader, MORPHEME_FIELDS + GRAM_FIELDS))
-    _, ms["WordIndex"] = timed(lambda: WordIndex(columns["words_sig"]))
-    _, ms["IndexView.read (whole)"] = timed(lambda: v.IndexView.read(reader))
-    return ms
+    ms: dict[str, float] = defaultdict(float)
+    leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.doc_count_all()]
+    for leaf, _offset in leaves:
+        n = leaf.doc_count_all()
+        columns = {}
+        for name, default in (("cats_col", b""), ("month", b""), ("day", 0), ("ts", 0), ("id", ""), ("title_sig", b""), ("body_sig", b""), ("words_sig", b"")):
+            columns[name], t = timed(lambda: sg._column(leaf, name, n, default))
+            ms[f"segment: column {name}"] += t
+        dates, t = timed(lambda: [(ts, sg._natural(i)) for ts, i in zip(columns["ts"], columns["id"])])
+        ms["segment: date keys (natural ids)"] += t
+        ms["segment: date order"] += timed(lambda: sorted(range(n), key=dates.__getitem__))[1]
+        ms["segment: sketches"] += timed(lambda: dedup.Sketches.of(columns["title_sig"], columns["body_sig"], [sg._ordinal(d) for d in columns["day"]]))[1]
+        ms["segment: field lengths"] += timed(lambda: field_lengths(leaf, MORPHEME_FIELDS + GRAM_FIELDS))[1]
+        ms["segment: WordTable"] += timed(lambda: WordTable(columns["words_sig"]))[1]
+    cache = sg.ViewCache()
+    values, ms["segments read (SegmentValues.read, all)"] = timed(lambda: [(sg.SegmentValues.read(leaf), offset) for leaf, offset in leaves])
+    clustering = dedup.Clustering()
+    keys = [str(i) for i in range(len(values))]
+    _, ms["clustering (first, every hash)"] = timed(lambda: clustering.update({k: v.sketches for k, (v, _) in zip(keys, values)}))
+    cluster, ms["clusters (join the edges)"] = timed(lambda: clustering.clusters({k: o for k, (_, o) in zip(keys, values)}, sum(v.n for v, _ in values)))
+    joined, ms["Joined.of (arrays at offsets, date order)"] = timed(lambda: sg.Joined.of(values, cluster))
+    import numpy as np
+
+    _, ms["Joined.view (deletions, facet sets)"] = timed(lambda: joined.view(np.ones(joined.n, dtype=bool)))
+    _, ms["ViewCache.view (whole, from scratch)"] = timed(lambda: cache.view(reader))
+    return dict(ms)
 
 
 def a_post(service: Any, n: int) -> Any:
@@ -93,6 +109,15 @@ def publishes(index: Path, count: int) -> list[dict[str, float]]:
         copy = Path(tmp) / "ix"
         shutil.copytree(index, copy, symlinks=True)
         service = SearchService(copy)
+        spent: list[float] = []
+        read_view = service._read_view
+
+        def timed_read_view(reader: Any, gen: str) -> Any:
+            view, ms = timed(lambda: read_view(reader, gen))
+            spent.append(ms)
+            return view
+
+        service._read_view = timed_read_view  # type: ignore[method-assign]
         service.warm_up()
         service.lexicon(wait=True)
         service.search(SearchRequest(q=QUERY))
@@ -100,13 +125,15 @@ def publishes(index: Path, count: int) -> list[dict[str, float]]:
             post = a_post(service, i)
             _, commit = timed(lambda: SearchService(copy).update([post]))
             service._checked = 0.0  # as if the once-a-second check were due now
+            reads = service._views.reads
             request = SearchRequest(q=QUERY, page=2 * i + 2)
             response, first = timed(lambda: service.search(request))
             again = dataclasses.replace(request, page=2 * i + 3)
             _, steady = timed(lambda: service.search(again))
             assert response.total >= 0
             segments = len(list(service._searcher()[0].reader().leaf_readers()))
-            out.append({"commit_ms": commit, "next_search_ms": first, "steady_search_ms": steady, "segments": segments})
+            out.append({"commit_ms": commit, "next_search_ms": first, "view_ms": spent.pop(), "steady_search_ms": steady,
+                        "segments": segments, "segments_read": service._views.reads - reads})
             service.lexicon(wait=True)  # the background lexicon rebuild is not what is timed here
     return out
 
@@ -138,8 +165,10 @@ def main() -> None:
     for name, ms in results["breakdown_ms"].items():
         print(f"  {name:32s} {ms:8.1f} ms")
     for r in runs:
-        print(f"  publish: commit {r['commit_ms']:6.0f} ms, next search {r['next_search_ms']:6.0f} ms (steady {r['steady_search_ms']:5.0f} ms), {r['segments']} segments")
-    print(f"next search after a publish: median {statistics.median(r['next_search_ms'] for r in runs):.0f} ms; RSS at the end {results['rss_mb_end']:.0f} MB")
+        print(f"  publish: commit {r['commit_ms']:6.0f} ms, next search {r['next_search_ms']:6.0f} ms, of which the view {r['view_ms']:6.1f} ms"
+              f" (steady search {r['steady_search_ms']:5.0f} ms); {r['segments']} segments, {r['segments_read']} read")
+    print(f"next search after a publish: median {statistics.median(r['next_search_ms'] for r in runs):.0f} ms, its view"
+          f" {statistics.median(r['view_ms'] for r in runs):.1f} ms; RSS at the end {results['rss_mb_end']:.0f} MB")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
