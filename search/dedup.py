@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import heapq
+import itertools
 import re
 import struct
 import zlib
@@ -140,11 +141,15 @@ Ref = tuple[str, int]
 
 @dataclass(frozen=True)
 class Sketches:
-    """One segment's posts as clustering reads them (indexed by the segment's docnums)."""
+    """One segment's posts as clustering reads them (indexed by the segment's docnums).
 
-    titles: list[frozenset[int]]
-    bodies: list[frozenset[int]]
-    days: list[int]
+    The sketches stay packed (about 300 bytes a post): as sets, which comparing them needs,
+    they would take ten times as much, so a post's sets are made when a commit compares it.
+    """
+
+    titles: Sequence[bytes]
+    bodies: Sequence[bytes]
+    days: Sequence[int]
     filed: tuple[tuple[Any, Any], tuple[Any, Any]]
     """For titles, then bodies: the hashes posts are filed under (sorted, NumPy) and the post
     filed under each (ascending among equal hashes)."""
@@ -154,16 +159,18 @@ class Sketches:
         """``titles``' and ``bodies``' sketches and ``days`` as :func:`clusters` takes them."""
         import numpy as np
 
-        unpacked = [[_hashes(t) for t in titles], [_hashes(b) for b in bodies]]
         filed = []
-        for hashes in unpacked:
-            probes = [(h, i) for i, found in enumerate(hashes) for h in found[:_PROBES]]
+        for sketches in (titles, bodies):
+            probes = [(h, i) for i, packed in enumerate(sketches) for h in _hashes(packed[: 4 * _PROBES])]
             keys = np.fromiter((h for h, _ in probes), dtype=np.uint32, count=len(probes))
-            posts = np.fromiter((i for _, i in probes), dtype=np.int64, count=len(probes))
+            posts = np.fromiter((i for _, i in probes), dtype=np.int32, count=len(probes))
             order = np.argsort(keys, kind="stable")
             filed.append((keys[order], posts[order]))
-        title_sets, body_sets = ([frozenset(h) for h in hashes] for hashes in unpacked)
-        return cls(title_sets, body_sets, list(days), (filed[0], filed[1]))
+        return cls(titles, bodies, days, (filed[0], filed[1]))
+
+    def post(self, i: int) -> tuple[frozenset[int], frozenset[int], int]:
+        """Post ``i``'s title and body hashes as sets, and its day: what :func:`_same` compares."""
+        return frozenset(_hashes(self.titles[i])), frozenset(_hashes(self.bodies[i])), self.days[i]
 
 
 class Clustering:
@@ -232,7 +239,8 @@ class Clustering:
             for h in known[np.isin(known, hashes)].tolist():
                 del edges[h]
         for h, members in self._groups(kind, hashes):
-            pairs = [(a, b) for x, a in enumerate(members) for b in members[x + 1 :] if self._same(a, b)]
+            posts = [self._segments[key].post(i) for key, i in members]
+            pairs = [(members[x], members[y]) for x, y in itertools.combinations(range(len(members)), 2) if _same(*posts[x], *posts[y])]
             if pairs:
                 edges[h] = pairs
 
@@ -252,8 +260,3 @@ class Clustering:
             for group, start, stop in zip(groups, lo[wanted].tolist(), hi[wanted].tolist()):
                 group.extend((key, p) for p in posts[start:stop].tolist())
         return list(zip(hashes[wanted].tolist(), groups))
-
-    def _same(self, a: Ref, b: Ref) -> bool:
-        sa, sb = self._segments[a[0]], self._segments[b[0]]
-        i, j = a[1], b[1]
-        return _same(sa.titles[i], sa.bodies[i], sa.days[i], sb.titles[j], sb.bodies[j], sb.days[j])
