@@ -13,6 +13,7 @@ visible. This prints:
 
     python bench/bench_view.py --index /work/ix-corpus            # copied first: never written
     python bench/bench_view.py --index /work/ix-100k --publishes 5 --json out.json
+    python bench/bench_view.py --index IX --whole     # and publishes as before (whole view per commit)
 """
 
 from __future__ import annotations
@@ -99,9 +100,11 @@ def a_post(service: Any, n: int) -> Any:
                 body=stored.get("body", ""), url=f"https://example.org/bench/{n}/")
 
 
-def publishes(index: Path, count: int) -> list[dict[str, float]]:
+def publishes(index: Path, count: int, whole: bool = False) -> list[dict[str, float]]:
     """Add one post ``count`` times to a copy of ``index``; each time, the commit's time, the
-    next search's (which builds the new view) and an unchanged index's same search."""
+    next search's (which builds the new view) and an unchanged index's same search. With
+    ``whole``, the service reads the whole index at each commit, as it did before views were
+    kept by segment (tests/whole_view.py): the comparison, in the same conditions."""
     from sokbo.search import SearchRequest, SearchService
 
     out = []
@@ -111,6 +114,10 @@ def publishes(index: Path, count: int) -> list[dict[str, float]]:
         service = SearchService(copy)
         spent: list[float] = []
         read_view = service._read_view
+        if whole:
+            from tests.whole_view import whole_view
+
+            read_view = lambda reader, gen: whole_view(reader)  # noqa: E731
 
         def timed_read_view(reader: Any, gen: str) -> Any:
             view, ms = timed(lambda: read_view(reader, gen))
@@ -125,7 +132,7 @@ def publishes(index: Path, count: int) -> list[dict[str, float]]:
             post = a_post(service, i)
             _, commit = timed(lambda: SearchService(copy).update([post]))
             service._checked = 0.0  # as if the once-a-second check were due now
-            reads = service._views.reads
+            reads = getattr(service._views, "reads", 0)
             request = SearchRequest(q=QUERY, page=2 * i + 2)
             response, first = timed(lambda: service.search(request))
             again = dataclasses.replace(request, page=2 * i + 3)
@@ -133,7 +140,7 @@ def publishes(index: Path, count: int) -> list[dict[str, float]]:
             assert response.total >= 0
             segments = len(list(service._searcher()[0].reader().leaf_readers()))
             out.append({"commit_ms": commit, "next_search_ms": first, "view_ms": spent.pop(), "steady_search_ms": steady,
-                        "segments": segments, "segments_read": service._views.reads - reads})
+                        "segments": segments, "segments_read": getattr(service._views, "reads", 0) - reads})
             service.lexicon(wait=True)  # the background lexicon rebuild is not what is timed here
     return out
 
@@ -143,6 +150,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True, help="an index folder (read only: copied before any write)")
     parser.add_argument("--publishes", type=int, default=5)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--whole", action="store_true", help="also time publishes with the whole index read at each commit (as before)")
     args = parser.parse_args()
     os.environ.setdefault("SOKBO_CACHE_MB", "0")  # every search computed
     from sokbo.search import SearchService
@@ -160,6 +168,8 @@ def main() -> None:
         results["breakdown_ms"] = breakdown(searcher.reader())
     runs = publishes(args.index, args.publishes)
     results["publishes"] = runs
+    if args.whole:
+        results["publishes_whole"] = publishes(args.index, args.publishes, whole=True)
     results["rss_mb_end"] = rss_mb()
     print(f"{results['posts']:,} posts in {results['segments']} segments; first view (service) {cold:.0f} ms; RSS {results['rss_mb_after_first_view']:.0f} MB")
     for name, ms in results["breakdown_ms"].items():
@@ -169,10 +179,14 @@ def main() -> None:
               f" (steady search {r['steady_search_ms']:5.0f} ms); {r['segments']} segments, {r['segments_read']} read")
     print(f"next search after a publish: median {statistics.median(r['next_search_ms'] for r in runs):.0f} ms, its view"
           f" {statistics.median(r['view_ms'] for r in runs):.1f} ms; RSS at the end {results['rss_mb_end']:.0f} MB")
+    if args.whole:
+        before = results["publishes_whole"]
+        print(f"the same with the whole index read at each commit (as before): next search median"
+              f" {statistics.median(r['next_search_ms'] for r in before):.0f} ms, its view {statistics.median(r['view_ms'] for r in before):.0f} ms")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.whole_view, for --whole
     main()
