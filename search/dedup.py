@@ -137,6 +137,9 @@ def clusters(titles: Sequence[bytes], bodies: Sequence[bytes], days: Sequence[in
 
 Ref = tuple[str, int]
 """A post as a segment's key and its docnum in that segment: what a commit does not renumber."""
+_EDGE = ("kind", "hash", "segment", "post", "other segment", "other post")
+"""The columns of an edge of :class:`Clustering`: the kind of hash (0 titles, 1 bodies) and
+the hash the two posts are filed under, then each post as its segment's number and docnum."""
 
 
 @dataclass(frozen=True)
@@ -179,22 +182,28 @@ class Clustering:
     A hash's posts, and so the edges found under it, change only when a segment that files
     a post under it arrives or leaves (deleted posts stay in their segment, and in their
     clusters, as in :func:`clusters` of the whole index). A commit re-examines those hashes
-    alone; every other hash keeps its edges. The edges (near-duplicates are few) then join
-    into clusters numbered by the reader's docnums.
+    alone; every other hash keeps its edges. The edges (near-duplicates are few) join into
+    clusters over the reader's docnums at each commit (segments' offsets change when a merge
+    removes one), with NumPy.
 
     Example:
         >>> a, b = sketch_title("정부, 내년 예산안 확정"), sketch_title("[속보] 정부, 내년 예산안 확정")
         >>> clustering = Clustering()
         >>> clustering.update({"s1": Sketches.of([a], [b""], [100])})
         >>> clustering.update({"s1": Sketches.of([a], [b""], [100]), "s2": Sketches.of([b, a], [b"", b""], [101, 900])})
-        >>> clustering.clusters({"s1": 0, "s2": 1}, 3)
+        >>> clustering.clusters({"s1": 0, "s2": 1}, 3).tolist()
         [0, 0, 2]
     """
 
     def __init__(self) -> None:
+        import numpy as np
+
         self._segments: dict[str, Sketches] = {}
-        self._edges: tuple[dict[int, list[tuple[Ref, Ref]]], dict[int, list[tuple[Ref, Ref]]]] = ({}, {})
-        """For titles, then bodies: the same-story pairs among the posts filed under a hash."""
+        self._serials: dict[str, int] = {}
+        """A number per segment, never reused: edges name posts by it."""
+        self._counted = 0
+        self._edges = np.zeros((0, len(_EDGE)), dtype=np.int64)
+        """Every same-story pair of posts filed under one hash, a row each (see :data:`_EDGE`)."""
 
     def update(self, segments: Mapping[str, Sketches]) -> None:
         """Follow the index to ``segments`` (by key: a key names one unchanging segment)."""
@@ -202,47 +211,49 @@ class Clustering:
 
         changed = [s for k, s in self._segments.items() if k not in segments]
         changed += [s for k, s in segments.items() if k not in self._segments]
+        self._serials = {key: self._serials[key] if key in self._serials else self._count() for key in segments}
         self._segments = dict(segments)
         for kind in range(2):
             touched = [s.filed[kind][0] for s in changed]
             if touched:
                 self._refile(kind, np.unique(np.concatenate(touched)))
 
-    def clusters(self, offsets: Mapping[str, int], n: int) -> list[int]:
-        """Each post's cluster (its smallest member's docnum), each segment at its docnum
-        ``offset`` among ``n`` documents."""
-        parent: dict[int, int] = {}
+    def _count(self) -> int:
+        self._counted += 1
+        return self._counted
 
-        def root(i: int) -> int:
-            while parent.get(i, i) != i:
-                i = parent[i]
-            return i
+    def clusters(self, offsets: Mapping[str, int], n: int) -> Any:
+        """Each post's cluster (its smallest member's docnum) as a NumPy array, each segment at
+        its docnum ``offset`` among ``n`` documents."""
+        import numpy as np
 
-        for edges in self._edges:
-            for pairs in edges.values():
-                for (ka, i), (kb, j) in pairs:
-                    a, b = root(offsets[ka] + i), root(offsets[kb] + j)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
-        cluster = list(range(n))
-        for i in parent:
-            cluster[i] = root(i)
+        cluster = np.arange(n, dtype=np.int64)
+        if len(self._edges):
+            serials = np.asarray([self._serials[key] for key in offsets], dtype=np.int64)
+            at = np.asarray(list(offsets.values()), dtype=np.int64)
+            order = np.argsort(serials)
+            serials, at = serials[order], at[order]
+            e = self._edges
+            a = at[serials.searchsorted(e[:, 2])] + e[:, 3]
+            b = at[serials.searchsorted(e[:, 4])] + e[:, 5]
+            _connect(cluster, a, b)
         return cluster
 
     def _refile(self, kind: int, hashes: Any) -> None:
         """Find again the edges under ``hashes`` (sorted, unique) among the segments' posts."""
         import numpy as np
 
-        edges = self._edges[kind]
-        if edges:
-            known = np.fromiter(edges, dtype=np.int64, count=len(edges))
-            for h in known[np.isin(known, hashes)].tolist():
-                del edges[h]
+        serial = self._serials
+        rows = []
         for h, members in self._groups(kind, hashes):
             posts = [self._segments[key].post(i) for key, i in members]
-            pairs = [(members[x], members[y]) for x, y in itertools.combinations(range(len(members)), 2) if _same(*posts[x], *posts[y])]
-            if pairs:
-                edges[h] = pairs
+            for x, y in itertools.combinations(range(len(members)), 2):
+                if _same(*posts[x], *posts[y]):
+                    (ka, i), (kb, j) = members[x], members[y]
+                    rows.append((kind, h, serial[ka], i, serial[kb], j))
+        e = self._edges
+        stale = (e[:, 0] == kind) & np.isin(e[:, 1], hashes)
+        self._edges = np.concatenate([e[~stale], np.asarray(rows, dtype=np.int64).reshape(-1, len(_EDGE))])
 
     def _groups(self, kind: int, hashes: Any) -> list[tuple[int, list[Ref]]]:
         """Each of ``hashes`` under which 2 to :data:`_CROWDED` posts are filed (as
@@ -260,3 +271,19 @@ class Clustering:
             for group, start, stop in zip(groups, lo[wanted].tolist(), hi[wanted].tolist()):
                 group.extend((key, p) for p in posts[start:stop].tolist())
         return list(zip(hashes[wanted].tolist(), groups))
+
+
+def _connect(labels: Any, a: Any, b: Any) -> None:
+    """Give each post (``labels``: its own docnum) the smallest docnum of its connected part
+    of the edges ``a[i]``–``b[i]``, in place. Labels only fall, always to a docnum of the same
+    part: at rest the part's smallest, which no label can fall below."""
+    import numpy as np
+
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        np.minimum.at(labels, a, low)
+        np.minimum.at(labels, b, low)
+        while not np.array_equal(jumped := labels[labels], labels):  # follow labels to their own labels
+            labels[:] = jumped
+        if np.array_equal(labels[a], labels[b]):
+            return

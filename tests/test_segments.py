@@ -149,4 +149,4 @@ def check_clustering_follows(posts: list[tuple[bytes, bytes, int]], rng: random.
         for key, part in segments.items():
             offsets[key], at = at, at + len(part)
         expected = clusters([p[0] for p in whole], [p[1] for p in whole], [p[2] for p in whole])
-        assert clustering.clusters(offsets, len(whole)) == expected, step
+        assert clustering.clusters(offsets, len(whole)).tolist() == expected, step
