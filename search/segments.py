@@ -16,11 +16,12 @@ whole index gives (tests check it after adds, deletions, updates and merges).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -89,21 +90,26 @@ class Joined:
     months: list[str]
     days: list[int]
     ids: list[str]
+    order: np.ndarray
+    """Docnums in date order (the next commit's starts from it)."""
     rank: list[int]
     recency: np.ndarray
     by_category: dict[str, np.ndarray]
     """Every docnum (deleted ones included) of each category."""
     by_month: dict[str, np.ndarray]
     cluster: list[int]
+    clusters: np.ndarray
+    """``cluster`` as a NumPy array."""
     lengths: dict[str, np.ndarray]
     words: WordIndex
 
     @classmethod
-    def of(cls, segments: Sequence[tuple[SegmentValues, int]], cluster: list[int]) -> "Joined":
-        """Join ``(segment, docnum offset)`` pairs (in docnum order); ``cluster`` is each
-        docnum's near-duplicate cluster."""
+    def of(cls, segments: Sequence[tuple[SegmentValues, int]], clusters: np.ndarray, order: np.ndarray) -> "Joined":
+        """Join ``(segment, docnum offset)`` pairs (in docnum order); ``clusters`` is each
+        docnum's near-duplicate cluster, ``order`` the docnums in date order."""
         n = sum(s.n for s, _ in segments)
-        rank = _rank(segments, n)
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
         fields = MORPHEME_FIELDS + GRAM_FIELDS
         return cls(
             n,
@@ -111,11 +117,13 @@ class Joined:
             _chain(s.months for s, _ in segments),
             _chain(s.days for s, _ in segments),
             _chain(s.ids for s, _ in segments),
+            order,
             rank.tolist(),
             rank.astype(float) / max(1, n - 1),
             _offset_groups((s.by_category, offset) for s, offset in segments),
             _offset_groups((s.by_month, offset) for s, offset in segments),
-            cluster,
+            clusters.tolist(),
+            clusters,
             {f: np.concatenate([np.ones(0)] + [s.lengths[f] for s, _ in segments]) for f in fields},
             WordIndex.joined([(s.words, offset) for s, offset in segments]),
         )
@@ -123,7 +131,7 @@ class Joined:
     def view(self, live_mask: np.ndarray) -> IndexView:
         """The view of these segments when the documents of ``live_mask`` are the live ones."""
         live_docs = np.flatnonzero(live_mask)
-        clusters = np.asarray(self.cluster, dtype=np.int64)[live_docs]
+        clusters = self.clusters[live_docs]
         shared = np.bincount(clusters, minlength=self.n)[clusters] > 1  # a live near-duplicate
         return IndexView(
             frozenset(live_docs.tolist()),
@@ -172,14 +180,18 @@ class ViewCache:
         return joined.view(live_mask)
 
     def _join(self, leaves: list[tuple[Any, int]], keys: tuple[str, ...]) -> Joined:
-        if self._joined is not None and self._joined[0] == keys:
-            return self._joined[1]
+        before = self._joined
+        if before is not None and before[0] == keys:
+            return before[1]
         segments = {key: self._segments.get(key) or self._read(leaf) for key, (leaf, _) in zip(keys, leaves)}
         self._segments = segments  # the segments that left the index are forgotten
         self._clustering.update({key: s.sketches for key, s in segments.items()})
         offsets = {key: offset for key, (_, offset) in zip(keys, leaves)}
+        ordered = [(segments[k], offsets[k]) for k in keys]
         n = sum(s.n for s in segments.values())
-        joined = Joined.of([(segments[k], offsets[k]) for k in keys], self._clustering.clusters(offsets, n))
+        kept = sum(segments[k].n for k in _common_prefix(before[0], keys)) if before else 0
+        order = _date_order(ordered, kept, before[1].order if before else None)
+        joined = Joined.of(ordered, self._clustering.clusters(offsets, n), order)
         self._joined = (keys, joined)
         return joined
 
@@ -207,7 +219,7 @@ def _natural(s: str) -> tuple[Any, ...]:
 
 
 def _chain(lists: Iterable[list[Any]]) -> list[Any]:
-    return list(chain.from_iterable(lists))
+    return list(itertools.chain.from_iterable(lists))
 
 
 def _groups(pairs: Iterable[tuple[int, str]]) -> dict[str, np.ndarray]:
@@ -237,12 +249,23 @@ def _live_groups(groups: dict[str, np.ndarray], live_mask: np.ndarray) -> dict[s
     return out
 
 
-def _rank(segments: Sequence[tuple[SegmentValues, int]], n: int) -> np.ndarray:
-    """Each docnum's position in date order (equal dates by docnum). Each segment is in date
-    order already, so the sort only merges them (Timsort merges runs)."""
+def _common_prefix(a: Sequence[str], b: Sequence[str]) -> list[str]:
+    """The keys that ``a`` and ``b`` start with alike."""
+    return [x for x, _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(a, b))]
+
+
+def _date_order(segments: Sequence[tuple[SegmentValues, int]], kept: int, before: np.ndarray | None) -> np.ndarray:
+    """Docnums in date order (equal dates by docnum). ``before`` is the previous commit's
+    order, whose first ``kept`` docnums are the same posts: when the posts after them are
+    few (a publish), each is placed in it by a binary search; else the segments' own orders
+    are merged (Timsort merges runs)."""
     dates = _chain(s.dates for s, _ in segments)
-    runs = _chain([d + offset for d in s.by_date] for s, offset in segments)
-    order = sorted(runs, key=dates.__getitem__)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    return rank
+    n = len(dates)
+    new = _chain([d + offset for d in s.by_date] for s, offset in segments if offset >= kept)
+    if before is None or not kept or len(new) > n // 8:
+        runs = _chain([d + offset for d in s.by_date] for s, offset in segments)
+        return np.asarray(sorted(runs, key=dates.__getitem__), dtype=np.int64)
+    new.sort(key=dates.__getitem__)
+    base = before[before < kept]
+    places = [bisect.bisect_right(base, dates[d], key=dates.__getitem__) for d in new]
+    return np.insert(base, places, new)
