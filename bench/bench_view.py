@@ -31,7 +31,10 @@ from pathlib import Path
 from typing import Any
 
 QUERY = "정부 발표"
-"""The search timed after each publish (a different page each time: no cached answer)."""
+"""A search made before the publishes."""
+MARK = "벤치마크용어"
+"""A word only the published posts have (with their number): the search after a publish
+looks for it, cheap to answer, and must find the new post."""
 
 
 def rss_mb() -> float:
@@ -77,7 +80,8 @@ def breakdown(reader: Any) -> dict[str, float]:
     keys = [str(i) for i in range(len(values))]
     _, ms["clustering (first, every hash)"] = timed(lambda: clustering.update({k: v.sketches for k, (v, _) in zip(keys, values)}))
     cluster, ms["clusters (join the edges)"] = timed(lambda: clustering.clusters({k: o for k, (_, o) in zip(keys, values)}, sum(v.n for v, _ in values)))
-    joined, ms["Joined.of (arrays at offsets, date order)"] = timed(lambda: sg.Joined.of(values, cluster))
+    order, ms["date order (the segments' orders merged)"] = timed(lambda: sg._date_order(values, 0, None))
+    joined, ms["Joined.of (arrays at offsets)"] = timed(lambda: sg.Joined.of(values, cluster, order))
     import numpy as np
 
     _, ms["Joined.view (deletions, facet sets)"] = timed(lambda: joined.view(np.ones(joined.n, dtype=bool)))
@@ -95,19 +99,20 @@ def a_post(service: Any, n: int) -> Any:
     d = sorted(view.live)[n * 7919 % len(view.live)]
     stored = searcher.stored_fields(d)
     day = dt.date.today()
-    return Post(id=f"{day}-bench-{n}", title=stored.get("title", "") + " (종합)", date=day.isoformat(), day=day,
+    return Post(id=f"{day}-bench-{n}", title=f"{stored.get('title', '')} {MARK}{n} (종합)", date=day.isoformat(), day=day,
                 categories=tuple(filter(None, stored.get("categories", "").split(","))),
                 body=stored.get("body", ""), url=f"https://example.org/bench/{n}/")
 
 
-def publishes(index: Path, count: int, whole: bool = False) -> list[dict[str, float]]:
-    """Add one post ``count`` times to a copy of ``index``; each time, the commit's time, the
-    next search's (which builds the new view) and an unchanged index's same search. With
-    ``whole``, the service reads the whole index at each commit, as it did before views were
-    kept by segment (tests/whole_view.py): the comparison, in the same conditions."""
+def publishes(index: Path, count: int, whole: bool = False) -> dict[str, Any]:
+    """Add one post ``count`` times to a copy of ``index``; each time, the commit's time, and
+    the next search's (for a word only the new post has: it must find it), which builds the new view;
+    then the same search again (the view built). With ``whole``, the service reads the whole
+    index at each commit, as it did before views were kept by segment (tests/whole_view.py):
+    the comparison, in the same conditions. Also the process's RSS before and after."""
     from sokbo.search import SearchRequest, SearchService
 
-    out = []
+    runs = []
     with tempfile.TemporaryDirectory(prefix="bench-view-") as tmp:
         copy = Path(tmp) / "ix"
         shutil.copytree(index, copy, symlinks=True)
@@ -128,21 +133,21 @@ def publishes(index: Path, count: int, whole: bool = False) -> list[dict[str, fl
         service.warm_up()
         service.lexicon(wait=True)
         service.search(SearchRequest(q=QUERY))
+        rss_before = rss_mb()
         for i in range(count):
             post = a_post(service, i)
             _, commit = timed(lambda: SearchService(copy).update([post]))
             service._checked = 0.0  # as if the once-a-second check were due now
             reads = getattr(service._views, "reads", 0)
-            request = SearchRequest(q=QUERY, page=2 * i + 2)
+            request = SearchRequest(q=f"{MARK}{i}")
             response, first = timed(lambda: service.search(request))
-            again = dataclasses.replace(request, page=2 * i + 3)
-            _, steady = timed(lambda: service.search(again))
-            assert response.total >= 0
+            assert post.id in {i for h in response.hits for i in (h.id, *(s.id for s in h.similar))}, post.title
+            _, steady = timed(lambda: service.search(request))
             segments = len(list(service._searcher()[0].reader().leaf_readers()))
-            out.append({"commit_ms": commit, "next_search_ms": first, "view_ms": spent.pop(), "steady_search_ms": steady,
-                        "segments": segments, "segments_read": getattr(service._views, "reads", 0) - reads})
+            runs.append({"commit_ms": commit, "next_search_ms": first, "view_ms": spent.pop(), "steady_search_ms": steady,
+                         "segments": segments, "segments_read": getattr(service._views, "reads", 0) - reads})
             service.lexicon(wait=True)  # the background lexicon rebuild is not what is timed here
-    return out
+        return {"runs": runs, "rss_mb_before": rss_before, "rss_mb_after": rss_mb()}
 
 
 def main() -> None:
@@ -155,36 +160,34 @@ def main() -> None:
     os.environ.setdefault("SOKBO_CACHE_MB", "0")  # every search computed
     from sokbo.search import SearchService
 
-    results: dict[str, Any] = {"index": str(args.index)}
+    results: dict[str, Any] = {"index": str(args.index), "publishes": publishes(args.index, args.publishes)}
+    report(results["publishes"], "views kept by segment")
+    if args.whole:
+        results["publishes_whole"] = publishes(args.index, args.publishes, whole=True)
+        report(results["publishes_whole"], "the whole index read at each commit (as before)")
     with tempfile.TemporaryDirectory(prefix="bench-view-") as tmp:
         copy = Path(tmp) / "ix"
         shutil.copytree(args.index, copy, symlinks=True)
         service = SearchService(copy)
         (searcher, view), cold = timed(service._searcher)
-        results["posts"] = len(view.live)
-        results["segments"] = len(list(searcher.reader().leaf_readers()))
-        results["first_view_ms"] = cold
-        results["rss_mb_after_first_view"] = rss_mb()
+        results.update(posts=len(view.live), segments=len(list(searcher.reader().leaf_readers())), first_view_ms=cold)
         results["breakdown_ms"] = breakdown(searcher.reader())
-    runs = publishes(args.index, args.publishes)
-    results["publishes"] = runs
-    if args.whole:
-        results["publishes_whole"] = publishes(args.index, args.publishes, whole=True)
-    results["rss_mb_end"] = rss_mb()
-    print(f"{results['posts']:,} posts in {results['segments']} segments; first view (service) {cold:.0f} ms; RSS {results['rss_mb_after_first_view']:.0f} MB")
+    print(f"{results['posts']:,} posts in {results['segments']} segments; a service's first view {cold:.0f} ms; from scratch:")
     for name, ms in results["breakdown_ms"].items():
-        print(f"  {name:32s} {ms:8.1f} ms")
-    for r in runs:
-        print(f"  publish: commit {r['commit_ms']:6.0f} ms, next search {r['next_search_ms']:6.0f} ms, of which the view {r['view_ms']:6.1f} ms"
-              f" (steady search {r['steady_search_ms']:5.0f} ms); {r['segments']} segments, {r['segments_read']} read")
-    print(f"next search after a publish: median {statistics.median(r['next_search_ms'] for r in runs):.0f} ms, its view"
-          f" {statistics.median(r['view_ms'] for r in runs):.1f} ms; RSS at the end {results['rss_mb_end']:.0f} MB")
-    if args.whole:
-        before = results["publishes_whole"]
-        print(f"the same with the whole index read at each commit (as before): next search median"
-              f" {statistics.median(r['next_search_ms'] for r in before):.0f} ms, its view {statistics.median(r['view_ms'] for r in before):.0f} ms")
+        print(f"  {name:42s} {ms:8.1f} ms")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+
+
+def report(figures: dict[str, Any], label: str) -> None:
+    runs = figures["runs"]
+    print(f"publishes, {label}:")
+    for r in runs:
+        print(f"  commit {r['commit_ms']:6.0f} ms, next search {r['next_search_ms']:6.0f} ms, of which the view {r['view_ms']:7.1f} ms"
+              f" (the search again {r['steady_search_ms']:5.0f} ms); {r['segments']} segments, {r['segments_read']} read")
+    print(f"  median: next search {statistics.median(r['next_search_ms'] for r in runs):.0f} ms, its view"
+          f" {statistics.median(r['view_ms'] for r in runs):.1f} ms; RSS {figures['rss_mb_before']:.0f} MB before the"
+          f" publishes, {figures['rss_mb_after']:.0f} MB after")
 
 
 if __name__ == "__main__":
