@@ -163,6 +163,10 @@ class ViewCache:
         self.reads = 0
         """How many segments were read so far (tests and benchmarks)."""
 
+    def forget(self) -> None:
+        """Drop every segment's values: the next view reads every segment."""
+        self._segments, self._clustering, self._joined = {}, dedup.Clustering(), None
+
     def view(self, reader: Any, generation: str = "") -> IndexView:
         """The view of ``reader`` (of the index generation named ``generation``: segment ids
         are unique within one)."""
@@ -171,7 +175,7 @@ class ViewCache:
         try:
             joined = self._join(leaves, keys)
         except BaseException:
-            self.__init__()  # type: ignore[misc]  # forget what may be half updated: the next view reads anew
+            self.forget()  # what may be half updated
             raise
         live_mask = np.ones(joined.n, dtype=bool)
         for leaf, offset in leaves:

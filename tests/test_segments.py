@@ -150,3 +150,20 @@ def check_clustering_follows(posts: list[tuple[bytes, bytes, int]], rng: random.
             offsets[key], at = at, at + len(part)
         expected = clusters([p[0] for p in whole], [p[1] for p in whole], [p[2] for p in whole])
         assert clustering.clusters(offsets, len(whole)).tolist() == expected, step
+
+
+def test_a_view_that_fails_midway_leaves_nothing_half_kept(tmp_path: Path, sample_posts: list[Post], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sokbo.search import segments
+
+    service = SearchService(tmp_path)
+    service.rebuild(sample_posts[:20])
+    current(service)
+    service.update([sample_posts[20]])
+    read = segments.SegmentValues.read
+    monkeypatch.setattr(segments.SegmentValues, "read", classmethod(lambda cls, leaf: (_ for _ in ()).throw(OSError("gone"))))
+    service._checked = 0.0
+    with pytest.raises(OSError):
+        service._searcher()
+    monkeypatch.setattr(segments.SegmentValues, "read", read)
+    view, _ = current(service)  # every segment read again, and right
+    assert len(view.live) == 21
