@@ -51,10 +51,13 @@ def sketch_words(title: str, summary: str, body: str) -> bytes:
 
 
 class WordTable:
-    """One segment's words as written: every (word hash, post, counts) record, sorted by hash.
+    """One segment's words as written: every (word hash, post, counts) record, by hash.
 
     Segments never change, so a searcher keeps each one's table from commit to commit and a
-    new commit sorts only its own new segment's words (:meth:`WordIndex.joined`).
+    new commit sorts only its own new segment's words (:meth:`WordIndex.joined`). Each hash
+    is kept once, with where its records start (a word has many posts), and a post as two
+    bytes in a segment of at most 65,536: 5 bytes a record instead of 11 (at 100k posts,
+    28 million records: 140 MB instead of 300).
     """
 
     def __init__(self, sketches: Sequence[bytes]) -> None:
@@ -63,21 +66,34 @@ class WordTable:
         dtype = np.dtype(_RECORD)
         sizes = np.fromiter((len(s) // dtype.itemsize for s in sketches), dtype=np.int64, count=len(sketches))
         records = np.frombuffer(b"".join(sketches), dtype=dtype)
-        docs = np.repeat(np.arange(len(sketches), dtype=np.int32), sizes)
         tf = np.stack([records[name] for name in FIELDS], axis=1)
         self.n = len(sketches)
-        self.lengths = np.stack([np.bincount(docs, weights=tf[:, i], minlength=self.n) for i in range(len(FIELDS))], axis=1)
+        ends = np.cumsum(sizes)
+        totals = np.concatenate([np.zeros((1, len(FIELDS)), dtype=np.int64), np.cumsum(tf, axis=0, dtype=np.int64)])
+        self.lengths = (totals[ends] - totals[ends - sizes]).astype(float)
         """Each post's number of words in each field (docnum × field)."""
-        order = np.argsort(records["hash"], kind="stable")
-        self.hashes = records["hash"][order]
-        self.docs = docs[order]
-        """Each record's post (ascending among equal hashes)."""
+        # By hash, then by record (so by post): one sort of a unique 64-bit key, no stable argsort.
+        key = np.sort((records["hash"].astype(np.uint64) << np.uint64(32)) | np.arange(len(records), dtype=np.uint64))
+        order = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        hashes = (key >> np.uint64(32)).astype(np.uint32)
+        del key
+        first = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]])[: len(hashes)])
+        self.hashes = hashes[first]
+        """Each hash once, ascending."""
+        self.starts = np.append(first, len(hashes))
+        """Where each hash's records start (and, last, where the records end)."""
+        post = np.repeat(np.arange(self.n, dtype=np.uint16 if self.n <= 1 << 16 else np.int32), sizes)
+        self.docs = post[order]
+        """Each record's post (ascending among a hash's records)."""
         self.tf = tf[order]
 
     def find(self, word: str) -> slice:
         """The records of ``word``."""
         h = self.hashes.dtype.type(word_hash(word))  # a Python int would convert the whole array
-        return slice(self.hashes.searchsorted(h, "left"), self.hashes.searchsorted(h, "right"))
+        i = int(self.hashes.searchsorted(h))
+        if i < len(self.hashes) and self.hashes[i] == h:
+            return slice(int(self.starts[i]), int(self.starts[i + 1]))
+        return slice(0, 0)
 
 
 class WordIndex:
@@ -128,10 +144,7 @@ class WordIndex:
         import numpy as np
 
         found = [(table, offset, table.find(word)) for table, offset in self._parts]
-        if len(found) == 1 and not found[0][1]:
-            table, _, records = found[0]
-            return table.docs[records], table.tf[records]
-        docs = [table.docs[records] + offset for table, offset, records in found]
+        docs = [table.docs[records].astype(np.int32) + offset for table, offset, records in found]
         tf = [table.tf[records] for table, _, records in found]
         if not docs:
             return np.zeros(0, dtype=np.int32), np.zeros((0, len(FIELDS)), dtype=np.uint8)

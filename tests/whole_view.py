@@ -12,7 +12,7 @@ from sokbo.search.matching import field_lengths
 from sokbo.search.schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories
 from sokbo.search.segments import _natural, _ordinal
 from sokbo.search.view import IndexView
-from sokbo.search.words import WordIndex
+from sokbo.search.words import B, FIELDS, K1, _RECORD, WordIndex, word_hash
 
 
 def whole_view(reader: Any) -> IndexView:
@@ -57,7 +57,7 @@ def whole_view(reader: Any) -> IndexView:
         live_mask,
         field_lengths(reader, MORPHEME_FIELDS + GRAM_FIELDS),
         np.asarray(rank, dtype=float) / max(1, n - 1),
-        WordIndex(_column(reader, "words_sig", n, b"")),
+        WholeWords(_column(reader, "words_sig", n, b"")),  # type: ignore[arg-type]
     )
 
 
@@ -69,11 +69,13 @@ def _column(reader: Any, name: str, n: int, default: Any) -> list[Any]:
 
 def records(words: WordIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every ``(hash, docnum, counts)`` record of a word index, by hash then docnum."""
+    if isinstance(words, WholeWords):
+        return words._hashes, words._docs, words._tf
     from sokbo.search.words import WordTable
 
     parts = words._parts or [(WordTable([]), 0)]
-    hashes = np.concatenate([t.hashes for t, _ in parts])
-    docs = np.concatenate([t.docs + offset for t, offset in parts])
+    hashes = np.concatenate([np.repeat(t.hashes, np.diff(t.starts)) for t, _ in parts])
+    docs = np.concatenate([t.docs.astype(np.int32) + offset for t, offset in parts])
     tf = np.concatenate([t.tf for t, _ in parts])
     order = np.lexsort((docs, hashes))
     return hashes[order], docs[order], tf[order]
@@ -101,3 +103,82 @@ def assert_same_view(kept: IndexView, whole: IndexView, words: list[str] = ()) -
     if words:
         assert np.array_equal(a.mask_with_any([words[:2], words[2:3]]), b.mask_with_any([words[:2], words[2:3]]))
         assert np.array_equal(a.saturation(words, (4.0, 1.5, 1.0)), b.saturation(words, (4.0, 1.5, 1.0)))
+
+
+class WholeWords:
+    """sokbo's former WordIndex, verbatim: every post's words sorted by hash at once.
+    """
+
+    def __init__(self, sketches: Sequence[bytes]) -> None:
+        import numpy as np
+
+        dtype = np.dtype(_RECORD)
+        sizes = np.fromiter((len(s) // dtype.itemsize for s in sketches), dtype=np.int64, count=len(sketches))
+        records = np.frombuffer(b"".join(sketches), dtype=dtype)
+        docs = np.repeat(np.arange(len(sketches), dtype=np.int32), sizes)
+        tf = np.stack([records[name] for name in FIELDS], axis=1)
+        self.n = len(sketches)
+        self.lengths = np.stack([np.bincount(docs, weights=tf[:, i], minlength=self.n) for i in range(len(FIELDS))], axis=1)
+        """Each post's number of words in each field (docnum × field)."""
+        live = self.lengths.sum(axis=1) > 0
+        self._average = self.lengths[live].mean(axis=0) if live.any() else np.ones(len(FIELDS))
+        order = np.argsort(records["hash"], kind="stable")
+        self._hashes = records["hash"][order]
+        self._docs = docs[order]
+        self._tf = tf[order]
+
+    def _slice(self, word: str) -> slice:
+        h = self._hashes.dtype.type(word_hash(word))  # a Python int would convert the whole array
+        return slice(self._hashes.searchsorted(h, "left"), self._hashes.searchsorted(h, "right"))
+
+    def posts_with(self, word: str) -> Any:
+        """Docnums (ascending) of the posts that have ``word`` as written."""
+        return self._docs[self._slice(word)]
+
+    def counts(self, word: str) -> tuple[Any, Any]:
+        """The posts that have ``word`` as written, and its count in each of their fields."""
+        found = self._slice(word)
+        return self._docs[found], self._tf[found]
+
+    def mask_with_all(self, words: Sequence[str]) -> Any:
+        """A boolean array over docnums: the posts that have every one of ``words``."""
+        import numpy as np
+
+        mask = np.ones(self.n, dtype=bool)
+        for word in dict.fromkeys(words):
+            has = np.zeros(self.n, dtype=bool)
+            has[self.posts_with(word)] = True
+            mask &= has
+        return mask
+
+    def mask_with_any(self, alternatives: Sequence[Sequence[str]]) -> Any:
+        """A boolean array over docnums: the posts that have every word of one of ``alternatives``."""
+        import numpy as np
+
+        mask = np.zeros(self.n, dtype=bool)
+        for words in alternatives:
+            if words:
+                mask |= self.mask_with_all(words)
+        return mask
+
+    def saturation(self, words: Sequence[str], weights: Sequence[float]) -> Any:
+        """How much ``words`` as written weigh in each post, over docnums, in [0, 1): for each
+        word, BM25's saturating term frequency ``t / (t + K1·norm)`` of its counts boosted by
+        field ``weights``, with the length norm of those fields; the mean over the words.
+        Unlike a BM25F scaled to the best post's, one mention in a long body stays small
+        however few posts there are."""
+        import numpy as np
+
+        unique = list(dict.fromkeys(words))
+        out = np.zeros(self.n)
+        if not unique:
+            return out
+        w = np.asarray(weights, dtype=float)
+        length = self.lengths @ w
+        average = float(self._average @ w) or 1.0
+        norm = K1 * ((1 - B) + B * length / average)
+        for word in unique:
+            docs, tf = self.counts(word)
+            t = tf.astype(float) @ w
+            out[docs] += t / (t + norm[docs])
+        return out / len(unique)
