@@ -167,3 +167,23 @@ def test_a_view_that_fails_midway_leaves_nothing_half_kept(tmp_path: Path, sampl
     monkeypatch.setattr(segments.SegmentValues, "read", read)
     view, _ = current(service)  # every segment read again, and right
     assert len(view.live) == 21
+
+
+def test_a_word_index_of_segments_answers_as_one_of_every_post() -> None:
+    """Tables of small and large segments (posts in two bytes, or four past 65,536) joined at
+    their offsets answer as one table of every post."""
+    import numpy as np
+
+    from sokbo.search.words import WordIndex, WordTable, sketch_words
+
+    texts = ["동맹을 강화", "동맹 강화 동맹", "", "강화된 동맹을", "정부 발표"]
+    small = [sketch_words(t, "", t) for t in texts]
+    large = [b""] * 70_000 + [sketch_words("동맹을", "", "강화")]
+    parts = [(WordTable(small), 0), (WordTable(large), len(small)), (WordTable(small), len(small) + len(large))]
+    assert parts[1][0].docs.dtype == np.int32 and parts[0][0].docs.dtype == np.uint16
+    joined, whole = WordIndex.joined(parts), WordIndex(small + large + small)
+    for word in ("동맹을", "강화", "정부", "없는말"):
+        for x, y in zip(joined.counts(word), whole.counts(word)):
+            assert x.dtype == y.dtype and np.array_equal(x, y), word
+    assert np.array_equal(joined.saturation(["동맹을", "강화"], (4.0, 1.5, 1.0)), whole.saturation(["동맹을", "강화"], (4.0, 1.5, 1.0)))
+    assert joined.posts_with("동맹을").tolist() == [0, 3, len(small) + 70_000, len(small) + len(large), len(small) + len(large) + 3]
