@@ -211,14 +211,14 @@ class Clustering:
 
         changed = [s for k, s in self._segments.items() if k not in segments]
         changed += [s for k, s in segments.items() if k not in self._segments]
-        self._serials = {key: self._serials[key] if key in self._serials else self._count() for key in segments}
+        self._serials = {key: self._serials[key] if key in self._serials else self._new_serial() for key in segments}
         self._segments = dict(segments)
         for kind in range(2):
             touched = [s.filed[kind][0] for s in changed]
             if touched:
                 self._refile(kind, np.unique(np.concatenate(touched)))
 
-    def _count(self) -> int:
+    def _new_serial(self) -> int:
         self._counted += 1
         return self._counted
 
