@@ -68,12 +68,14 @@ class WordTable:
         records = np.frombuffer(b"".join(sketches), dtype=dtype)
         tf = np.stack([records[name] for name in FIELDS], axis=1)
         self.n = len(sketches)
-        ends = np.cumsum(sizes)
-        totals = np.concatenate([np.zeros((1, len(FIELDS)), dtype=np.int64), np.cumsum(tf, axis=0, dtype=np.int64)])
-        self.lengths = (totals[ends] - totals[ends - sizes]).astype(float)
+        self.lengths = np.zeros((self.n, len(FIELDS)))
         """Each post's number of words in each field (docnum × field)."""
+        has = np.flatnonzero(sizes)
+        if len(has):
+            self.lengths[has] = np.add.reduceat(tf, (np.cumsum(sizes) - sizes)[has], axis=0, dtype=np.int64)
         # By hash, then by record (so by post): one sort of a unique 64-bit key, no stable argsort.
-        key = np.sort((records["hash"].astype(np.uint64) << np.uint64(32)) | np.arange(len(records), dtype=np.uint64))
+        key = (records["hash"].astype(np.uint64) << np.uint64(32)) | np.arange(len(records), dtype=np.uint64)
+        key.sort()
         order = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
         hashes = (key >> np.uint64(32)).astype(np.uint32)
         del key
