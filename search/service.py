@@ -81,6 +81,8 @@ class SearchService:
         self._ix: Any = None
         self._view: IndexView | None = None
         self._view_key: tuple[str, int] | None = None
+        self._views: Any = None
+        """The :class:`~sokbo.search.segments.ViewCache` of this index: a commit reads only its new segments."""
         self._toc = -1
         self._checked = 0.0
         self._local = threading.local()
@@ -342,11 +344,19 @@ class SearchService:
         key = (gen or "", searcher.reader().generation())
         with self._lock:
             if self._view_key != key:
-                self._view = IndexView.read(searcher.reader())
+                self._view = self._read_view(searcher.reader(), gen or "")
                 self._view_key = key
             view = self._view
         assert view is not None
         return searcher, view
+
+    def _read_view(self, reader: Any, gen: str) -> IndexView:
+        """The view of ``reader`` (hold ``_lock``), from the segments' values kept so far."""
+        if self._views is None:
+            from .segments import ViewCache  # here, not at import: ``sokbo index`` never loads NumPy
+
+            self._views = ViewCache()
+        return self._views.view(reader, gen)
 
     def warm_up(self) -> None:
         """Load Kiwi, open the index and read its lexicon now, so the first reader does not wait seconds."""

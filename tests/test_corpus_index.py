@@ -199,3 +199,52 @@ def test_a_headline_word_being_typed_is_completed(corpus_service, corpus_posts) 
         typed = compose(keys[: max(2, len(keys) - 2)])  # a syllable or two still to come
         completed += word in [c.text for c in lexicon.complete(typed)]
     assert completed >= 0.9 * len(picked), completed
+
+
+# -- the view kept by segment, on real data ------------------------------------------
+
+
+def test_the_corpus_view_equals_the_whole_index_read_at_once(corpus_service, corpus_posts) -> None:
+    from .whole_view import assert_same_view, whole_view
+
+    service, _summary = corpus_service
+    searcher, view = service._searcher()
+    words = [w for p in corpus_posts[::500] for w in p.title.split()[:2]]
+    assert_same_view(view, whole_view(searcher.reader()), words)
+    assert len(view.duplicates) > 40  # the corpus has republished stories
+
+
+def test_clustering_by_segment_gives_the_corpus_clusters(corpus_service) -> None:
+    """The corpus's sketches in segments that come, lose posts and merge at random: each
+    step's clusters are those of the whole (crowded hashes and all)."""
+    from .test_segments import check_clustering_follows
+
+    service, _summary = corpus_service
+    reader = service._searcher()[0].reader()
+    columns = [list(reader.column_reader(name)) for name in ("title_sig", "body_sig", "day")]
+    from sokbo.search.segments import _ordinal
+
+    posts = [(t, b, _ordinal(d)) for t, b, d in zip(*columns)]
+    check_clustering_follows(posts, random.Random(14), steps=30)
+
+
+def test_a_publish_to_the_corpus_reads_one_segment(corpus_service, corpus_posts, tmp_path) -> None:
+    import dataclasses
+    import shutil
+
+    from .whole_view import assert_same_view, whole_view
+
+    service, _summary = corpus_service
+    copy = tmp_path / "ix"
+    shutil.copytree(service.store.root, copy)
+    published = SearchService(copy)
+    published._searcher()
+    reads = published._views.reads
+    post = corpus_posts[100]
+    published.update([dataclasses.replace(post, id=post.id + "-again", title="[종합] " + post.title)], [corpus_posts[7].id])
+    published._checked = 0.0
+    searcher, view = published._searcher()
+    assert published._views.reads == reads + 1
+    assert_same_view(view, whole_view(searcher.reader()), post.title.split()[:3])
+    again = view.ids.index(post.id + "-again")
+    assert view.cluster[again] == view.cluster[view.ids.index(post.id)] and again in view.duplicates
