@@ -176,6 +176,8 @@ class Generator:
                 text = f"{text} {words}".strip()
                 if len(text) >= chars:
                     break
+        if not text:  # a body of short blocks only: every post of the corpus has an excerpt
+            text = " ".join(filter(None, map(plain, blocks)))
         return text[:chars].rstrip() + ".." if len(text) > chars else text
 
     def post(self) -> tuple[str, Source, tuple[str, ...]]:
