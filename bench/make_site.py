@@ -7,15 +7,20 @@ the real mix of categories, recurring words and stories. This script reads
 ``--count`` posts to ``--out``, a folder outside the repository, each made of:
 
 * **title**: a real title of the post's category with 0 to 2 of its words swapped for words of
-  other titles of that category (a quarter stay as they were: republished stories);
+  other titles of that category (a quarter stay as they were);
 * **categories**: those of a real post drawn at random, so the corpus's frequencies hold
   (the corpus has no post with two categories; ``--multi-category 0.1`` gives a tenth of the
   posts a second one, drawn from the same mix);
 * **body**: as many blocks (paragraphs, headings, images, tables) as that real post has, in runs
-  of 2 to 6 consecutive blocks from different posts of the same category and format, the first
-  run from the start of a post; HTML or Markdown as that post is (96% / 4% in the corpus);
+  of 2 to 6 consecutive blocks (at most a third of the body) from different posts of the same
+  category and format, the first run from the start of a post; HTML or Markdown as that post
+  is (96% / 4% in the corpus);
 * **excerpt** and ``feature_text``: the start of the body's text, as long as that post's;
   ``image`` (and ``feature_image``) lines as that post's;
+* **republished**: ``--republish`` of the posts (0.4%) are one of the last two days' again,
+  its title with a tag such as [속보] before it or without its last word; with the few bodies
+  that happen to be near-identical, about as many posts as in the corpus (1.4%) then have a
+  near-duplicate by sokbo's own measure (search/dedup.py);
 * **date**: a day of the ``--years`` years from ``--start`` (weekends and earlier years a little
   quieter); the file is ``YYYY-MM-DD-N.md`` with N unique, in date order, like the corpus's.
 
@@ -41,7 +46,7 @@ import re
 import shutil
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +54,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "_posts"
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.DOTALL)
-_BLOCKS = re.compile(r"\n[ \t]*\n")
+_BLOCKS = re.compile(r"\n[ \t]*\n|\n(?=<(?:p|h[1-6]|figure)[\s>])")
+"""Between blocks: a blank line, or a line break before a paragraph, heading or figure (the
+corpus's hotel posts put a whole article in lines without a blank one)."""
 _TAG = re.compile(r"<[^>]*>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -156,6 +163,10 @@ class Generator:
     def body(self, template: Source) -> list[str]:
         pool = self.pools[template.categories[0], template.markdown]
         want = len(template.blocks)
+        # Runs of at most a third of the body: a short post (Hotel's have 4-6 blocks) made of
+        # one run would copy the start of its donor, and its ~17 copies would all be
+        # near-duplicates of each other.
+        longest = max(1, min(6, want // 3))
         blocks: list[str] = []
         previous = None
         while len(blocks) < want:
@@ -163,7 +174,7 @@ class Generator:
             if donor is previous and len(pool) > 1:
                 continue
             start = 0 if not blocks else self.rng.randrange(len(donor.blocks))
-            run = self.rng.randint(2, 6)
+            run = self.rng.randint(min(2, longest), longest)
             blocks.extend(donor.blocks[start : start + min(run, want - len(blocks))])
             previous = donor
         return blocks
@@ -179,6 +190,20 @@ class Generator:
         if not text:  # a body of short blocks only: every post of the corpus has an excerpt
             text = " ".join(filter(None, map(plain, blocks)))
         return text[:chars].rstrip() + ".." if len(text) > chars else text
+
+    def again(self, text: str) -> str:
+        """``text`` republished: its title with a tag such as [속보] before it, or without its
+        last word (the corpus's near-duplicates: the same story under an almost identical title)."""
+        head, sep, body = text.partition("\n---\n")
+        lines = head.split("\n")
+        title = lines[1][len("title: ") :]
+        words = title.split()
+        if len(words) > 3 and self.rng.random() < 0.5:
+            title = " ".join(words[:-1])
+        else:
+            title = f"{self.rng.choice(('[속보]', '[종합]', '(종합)', '[단독]'))} {title}"
+        lines[1] = f"title: {title}"
+        return "\n".join(lines) + sep + body
 
     def post(self) -> tuple[str, Source, tuple[str, ...]]:
         """A post's text, the real post it was modelled on, and its categories."""
@@ -212,17 +237,30 @@ class Made:
     bytes: int = 0
     markdown: int = 0
     multi: int = 0
+    republished: int = 0
     categories: Counter[str] = field(default_factory=Counter)
     first: dt.date | None = None
     last: dt.date | None = None
 
 
-def write_site(generator: Generator, out: Path, count: int, start: dt.date, years: int, *, progress: bool = False) -> Made:
-    """Write ``count`` posts into ``out`` (an existing folder), named ``YYYY-MM-DD-N.md``."""
+def write_site(
+    generator: Generator, out: Path, count: int, start: dt.date, years: int, *, republish: float = 0.004, progress: bool = False
+) -> Made:
+    """Write ``count`` posts into ``out`` (an existing folder), named ``YYYY-MM-DD-N.md``;
+    ``republish`` of them are a post of the last two days again (see :meth:`Generator.again`)."""
     days = spread_days(generator.rng, count, start, years)
     made = Made(first=days[0] if days else None, last=days[-1] if days else None)
+    recent: deque[tuple[dt.date, str, Source, tuple[str, ...]]] = deque(maxlen=200)
     for number, day in enumerate(days, start=1):
-        text, template, cats = generator.post()
+        while recent and (day - recent[0][0]).days > 2:
+            recent.popleft()
+        if recent and generator.rng.random() < republish:
+            _day, text, template, cats = generator.rng.choice(recent)
+            text = generator.again(text)
+            made.republished += 1
+        else:
+            text, template, cats = generator.post()
+        recent.append((day, text, template, cats))
         data = text.encode("utf-8")
         fd = os.open(out / f"{day.isoformat()}-{number}.md", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
@@ -246,6 +284,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--start", type=dt.date.fromisoformat, default=dt.date(2020, 1, 1), help="first possible day")
     parser.add_argument("--years", type=int, default=5, help="years the dates spread over")
+    parser.add_argument("--republish", type=float, default=0.004, help="share of posts that republish one of the last two days (near-duplicates)")
     parser.add_argument("--multi-category", type=float, default=0.0, help="share of posts given a second category (the corpus: 0)")
     parser.add_argument("--force", action="store_true", help="delete the posts already in --out first")
     args = parser.parse_args()
@@ -267,13 +306,16 @@ def main() -> None:
 
     generator = Generator(sources, args.seed, args.multi_category)
     started = time.perf_counter()
-    made = write_site(generator, out, args.count, args.start, args.years, progress=True)
+    made = write_site(generator, out, args.count, args.start, args.years, republish=args.republish, progress=True)
     write_s = time.perf_counter() - started
     print(
         f"{args.count:,} posts, {made.bytes / 1e6:,.0f} MB, written to {out} in {write_s:.1f} s "
         f"({args.count / write_s:,.0f} posts/s); {made.first} to {made.last}"
     )
-    print(f"Markdown posts: {made.markdown / args.count:.1%}; posts with several categories: {made.multi:,}")
+    print(
+        f"Markdown posts: {made.markdown / args.count:.1%}; posts with several categories: {made.multi:,}; "
+        f"republished: {made.republished:,}"
+    )
     top = ", ".join(f"{c} {n / args.count:.1%}" for c, n in made.categories.most_common(8))
     print(f"categories: {len(made.categories)}; {top}, …")
 
