@@ -3,6 +3,7 @@ segment: the reference every kept view must equal, value for value."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from sokbo.search.matching import field_lengths
 from sokbo.search.schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories
 from sokbo.search.segments import _natural, _ordinal
 from sokbo.search.view import IndexView
-from sokbo.search.words import B, FIELDS, K1, _RECORD, WordIndex, word_hash
+from sokbo.search.words import FIELDS, _RECORD, WordIndex, word_hash
 
 
 def whole_view(reader: Any) -> IndexView:
@@ -105,9 +106,9 @@ def assert_same_view(kept: IndexView, whole: IndexView, words: list[str] = ()) -
         assert np.array_equal(a.saturation(words, (4.0, 1.5, 1.0)), b.saturation(words, (4.0, 1.5, 1.0)))
 
 
-class WholeWords:
-    """sokbo's former WordIndex, verbatim: every post's words sorted by hash at once.
-    """
+class WholeWords(WordIndex):
+    """sokbo's former WordIndex storage, verbatim: every post's words sorted by hash at once.
+    What derives from ``counts`` (masks, saturation) is WordIndex's own, unchanged."""
 
     def __init__(self, sketches: Sequence[bytes]) -> None:
         import numpy as np
@@ -139,46 +140,3 @@ class WholeWords:
         """The posts that have ``word`` as written, and its count in each of their fields."""
         found = self._slice(word)
         return self._docs[found], self._tf[found]
-
-    def mask_with_all(self, words: Sequence[str]) -> Any:
-        """A boolean array over docnums: the posts that have every one of ``words``."""
-        import numpy as np
-
-        mask = np.ones(self.n, dtype=bool)
-        for word in dict.fromkeys(words):
-            has = np.zeros(self.n, dtype=bool)
-            has[self.posts_with(word)] = True
-            mask &= has
-        return mask
-
-    def mask_with_any(self, alternatives: Sequence[Sequence[str]]) -> Any:
-        """A boolean array over docnums: the posts that have every word of one of ``alternatives``."""
-        import numpy as np
-
-        mask = np.zeros(self.n, dtype=bool)
-        for words in alternatives:
-            if words:
-                mask |= self.mask_with_all(words)
-        return mask
-
-    def saturation(self, words: Sequence[str], weights: Sequence[float]) -> Any:
-        """How much ``words`` as written weigh in each post, over docnums, in [0, 1): for each
-        word, BM25's saturating term frequency ``t / (t + K1·norm)`` of its counts boosted by
-        field ``weights``, with the length norm of those fields; the mean over the words.
-        Unlike a BM25F scaled to the best post's, one mention in a long body stays small
-        however few posts there are."""
-        import numpy as np
-
-        unique = list(dict.fromkeys(words))
-        out = np.zeros(self.n)
-        if not unique:
-            return out
-        w = np.asarray(weights, dtype=float)
-        length = self.lengths @ w
-        average = float(self._average @ w) or 1.0
-        norm = K1 * ((1 - B) + B * length / average)
-        for word in unique:
-            docs, tf = self.counts(word)
-            t = tf.astype(float) @ w
-            out[docs] += t / (t + norm[docs])
-        return out / len(unique)
