@@ -117,6 +117,16 @@ def settle(pid: int, limit: float = 180) -> float:
     return time.perf_counter() - started
 
 
+def code_version() -> str:
+    """Where the ``sokbo`` these processes run comes from, and its git commit (the installed
+    code is what ``python -m sokbo.indexer`` runs, whatever this checkout holds)."""
+    import sokbo.search
+
+    root = Path(sokbo.search.__file__).resolve().parents[1]
+    git = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"], check=False, capture_output=True, text=True)
+    return f"{root} at {git.stdout.strip() or 'no git commit'}"
+
+
 def du_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -360,6 +370,8 @@ def main() -> None:
     from sokbo.search import SearchService
 
     results: dict[str, object] = {"posts_dir": str(args.posts), "index": str(args.index), "when": dt.datetime.now().isoformat(timespec="seconds")}
+    results["sokbo"] = code_version()
+    print(f"sokbo: {results['sokbo']}")
     factor = speed_factor(args.corpus if args.corpus.is_dir() else args.posts)
     results["speed_vs_reference"] = round(factor, 2)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (other people's work shares them)")
