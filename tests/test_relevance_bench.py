@@ -136,6 +136,23 @@ def test_metrics_on_a_hand_made_ranking() -> None:
     assert chance_mrr10(5, accepted=2) == chance_mrr10(4)
 
 
+def test_sokbo_is_judged_ahead_only_of_baselines_that_ran() -> None:
+    from metrics import Score
+    from run import judge
+
+    def at(mrr10: float) -> Score:
+        return Score(n=10, mrr10=mrr10, r10=1.0, r1000=1.0, p50_ms=1.0, p95_ms=1.0, suggestion=None)
+
+    def ahead_verdicts(scores: dict[str, dict[str, Score]]) -> list[dict[str, object]]:
+        return [v for v in judge(scores) if str(v["target"]).startswith("ahead")]
+
+    assert ahead_verdicts({"body": {"sokbo": at(0.5)}}) == []  # alone: nothing to be ahead of
+    [behind] = ahead_verdicts({"body": {"sokbo": at(0.90), "pagefind": at(0.89)}})
+    assert behind["met"] is False and "pagefind" in str(behind["value"])
+    [ahead_] = ahead_verdicts({"body": {"sokbo": at(0.92), "pagefind": at(0.89)}})
+    assert ahead_["met"] is True
+
+
 def test_inflected_chance_counts_the_posts_that_contain_the_noun(corpus: Corpus, queries: list[Query]) -> None:
     from run import inflected_chance
 
