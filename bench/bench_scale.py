@@ -50,7 +50,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench_index import RUN_SOKBO
+from bench_index import RUN_SOKBO, model_load
 from bench_load import free_port, processes, with_categories
 from bench_search import DEFAULT_POSTS, make_queries, percentile
 from machine import speed_factor
@@ -256,8 +256,7 @@ def index_result(process: subprocess.Popen[str]) -> tuple[dict, float | None]:
     out, err = process.communicate()
     if process.returncode != 0:
         raise SystemExit(f"sokbo index exited with {process.returncode}:\n{err}")
-    flag, seconds = err.rsplit("MODEL_LOADED ", 1)[1].split()[:2]
-    return json.loads(out), float(seconds) if flag == "True" else None
+    return json.loads(out), model_load(err)[0]
 
 
 def found(body: dict, slug: str) -> bool:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sokbo.search import IndexDamaged, IndexWriter, Post, SearchService
+from sokbo.search.analysis import load_model, model_loaded
 from sokbo.search.vocabulary import Vocabulary
 
 from .check import duplicate_ids
@@ -43,7 +44,7 @@ from .problems import Problem, Tally
 from .posts import list_posts
 from .reader import read_post
 from .site import Site
-from .workers import CHUNK, Read, write_in_workers
+from .workers import CHUNK, Workers
 
 PARALLEL_FROM = 200
 """Below this many posts, worker processes cost more (Kiwi loads once per process) than they save."""
@@ -305,7 +306,11 @@ def _build_index(
     summary = IndexSummary()
     vocabulary, warnings = Vocabulary.read(*vocabulary_files(posts_dir, synonyms, user_dict))
     summary.problems.extend(Problem(w.path, w.line, w.message) for w in warnings)
-    with service.writing(wait=wait, notify=notify):
+    # Unless this process has the model already, one worker starts now and loads it while this
+    # process lists and plans: a publish of one post then waits for the model only once.
+    early = 1 if procs != 1 and not model_loaded(vocabulary.user_words) else 0
+    warm = functools.partial(load_model, vocabulary.user_words)
+    with Workers(_Reader(site), warm, early=early) as workers, service.writing(wait=wait, notify=notify):
         live = service.live()
         if live.damage is not None:
             full, summary.repaired = True, live.damage
@@ -350,7 +355,7 @@ def _build_index(
                 if not summary.full:
                     for state in plan.gone.values():  # a changed post is added again below
                         writer.delete(state.id)
-                _write(writer, todo, _Reader(site), on_report, procs or default_procs(len(todo)))
+                _write(writer, todo, workers, on_report, procs or default_procs(len(todo)))
                 writer.manifest = _manifest(site, posts_dir, indexed)
             summary.posts = writer.posts
         else:
@@ -365,13 +370,17 @@ def _build_index(
     return summary
 
 
-def _write(writer: IndexWriter, todo: list[Pending], read: Read[Pending, FileRead], on_report: Callable[[FileRead], None], procs: int) -> None:
-    """Read the files of ``todo`` into ``writer``, in ``procs`` worker processes when that pays."""
-    if procs > 1 and len(todo) > CHUNK:
-        write_in_workers(writer, todo, read, on_report, procs)
+def _write(
+    writer: IndexWriter, todo: list[Pending], workers: Workers[Pending, FileRead], on_report: Callable[[FileRead], None], procs: int
+) -> None:
+    """Read the files of ``todo`` into ``writer``: in ``procs`` worker processes when that pays
+    or when one was started early (it holds the model), else here."""
+    if todo and (workers.started or (procs > 1 and len(todo) > CHUNK)):
+        workers.start(procs if len(todo) > CHUNK else 1)
+        workers.write(writer, todo, on_report)
         return
     for pending in todo:
-        post, report = read(pending)
+        post, report = workers.read(pending)
         if post is not None:
             writer.add(post)
         on_report(report)

@@ -1,12 +1,14 @@
 """The indexer's worker processes: read and analyse posts on every core.
 
-:func:`write_in_workers` forks worker processes after the run's writer is open (so they
-inherit it, and the model it loaded). Each takes chunks of files from a queue, reads each
-into a post and a report, writes the post into a part of the index of its own
-(:meth:`IndexWriter.part`), and sends the reports back as it goes; at the end, its part. The
-parent passes each report on as it arrives and attaches each part to the writer, whose one
-commit publishes them all. So reading, HTML stripping and Kiwi run on every core, and
-nothing is visible to readers before the commit.
+A run starts its :class:`Workers` before it lists the folder: the first worker forks at once
+and loads the Korean model (1-3 s, all of it holding one core) while the parent lists and
+plans on the other, so a publish of one post does not wait for the model after the plan.
+:meth:`Workers.write` then shares the files out in chunks; each worker reads each file into a
+post and a report, writes the post into a part of the index of its own (a :class:`Part` at the
+writer's :attr:`~IndexWriter.location`), sends the reports back as it goes, and at the end its
+part. The parent passes each report on as it arrives and attaches each part to the writer,
+whose one commit publishes them all. So reading, HTML stripping and Kiwi run on every core,
+and nothing is visible to readers before the commit.
 
 Why not Whoosh's ``MpWriter``: its parent must build every document itself, so reading posts
 competes with the workers for the cores; and its workers block forever on their queue when
@@ -16,6 +18,7 @@ kill them when their parent dies.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -23,9 +26,11 @@ import queue
 import signal
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
 
 from sokbo.search import IndexWriter, Post
+from sokbo.search.writer import Part
 
 Item = TypeVar("Item")
 Report = TypeVar("Report")
@@ -39,33 +44,87 @@ class WorkerFailed(RuntimeError):
     """A worker process died, or raised something other than an OSError (its traceback says what)."""
 
 
+class Workers(Generic[Item, Report]):
+    """Worker processes that read items with ``read`` into parts of an index, used as a context.
+
+    ``warm`` runs in each worker as soon as it starts (loading the model), before it waits for
+    work; ``early`` workers start when the block is entered. Leaving the block kills the workers
+    that were never given work.
+
+    Example:
+        >>> with Workers(read, warm, early=1) as workers:                # doctest: +SKIP
+        ...     plan = ...                    # meanwhile the worker loads the model
+        ...     with service.writer() as writer:
+        ...         workers.write(writer, items, on_report)
+    """
+
+    def __init__(self, read: Read[Item, Report], warm: Callable[[], None] | None = None, *, early: int = 0) -> None:
+        self.read = read
+        """What the workers do with an item (the caller may do it too, in its own process)."""
+        self._warm = warm
+        self._early = early
+        self._ctx = multiprocessing.get_context("fork")  # workers inherit `read` and `warm` as they are
+        self._jobs: Any = self._ctx.Queue()
+        self._results: Any = self._ctx.Queue()
+        self._procs: list[Any] = []
+
+    def __enter__(self) -> Self:
+        self.start(self._early)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def started(self) -> int:
+        """How many workers run (or ran) in this block."""
+        return len(self._procs)
+
+    def start(self, procs: int) -> None:
+        """Fork workers until ``procs`` of them run."""
+        parent = os.getpid()
+        while len(self._procs) < procs:
+            args = (self._jobs, self._results, self.read, self._warm, parent)
+            worker = self._ctx.Process(target=_work, args=args, daemon=True)
+            worker.start()
+            self._procs.append(worker)
+
+    def write(self, writer: IndexWriter, items: Sequence[Item], on_report: Callable[[Report], None]) -> None:
+        """Read ``items`` in the workers (one is started if none runs) into parts of
+        ``writer``, and attach the parts; the workers end with it (so call it once a block).
+
+        Raises the first worker's OSError as itself (a full disk is not a bug), anything else
+        as :class:`WorkerFailed`; the writer's block then cancels the run.
+        """
+        self.start(1)
+        for start in range(0, len(items), CHUNK):
+            self._jobs.put((writer.location, list(items[start : start + CHUNK])))
+        for _ in self._procs:
+            self._jobs.put(None)
+        try:
+            _collect(writer, self._procs, self._results, on_report)
+        except BaseException:
+            self.close()  # before the writer cancels: no worker may still be writing its part
+            raise
+        for worker in self._procs:
+            worker.join()
+
+    def close(self) -> None:
+        """Kill the workers still running (given no work, or abandoned on an error)."""
+        for worker in self._procs:
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+
 def write_in_workers(
     writer: IndexWriter, items: Sequence[Item], read: Read[Item, Report], on_report: Callable[[Report], None], procs: int
 ) -> None:
-    """Read ``items`` in ``procs`` worker processes into parts of ``writer``; attach them.
-
-    Raises the first worker's OSError as itself (a full disk is not a bug), anything else as
-    :class:`WorkerFailed`; the writer's block then cancels the run.
-    """
-    ctx = multiprocessing.get_context("fork")  # workers inherit the writer and `read` as they are
-    jobs: Any = ctx.Queue()
-    results: Any = ctx.Queue()
-    for start in range(0, len(items), CHUNK):
-        jobs.put(list(items[start : start + CHUNK]))
-    for _ in range(procs):
-        jobs.put(None)
-    parent = os.getpid()
-    workers = [ctx.Process(target=_work, args=(writer, jobs, results, read, parent), daemon=True) for _ in range(procs)]
-    for worker in workers:
-        worker.start()
-    try:
-        _collect(writer, workers, results, on_report)
-        for worker in workers:
-            worker.join()
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.kill()
+    """Read ``items`` in ``procs`` worker processes into parts of ``writer``; attach them
+    (:class:`Workers` started and used at once)."""
+    with Workers(read) as workers:
+        workers.start(procs)
+        workers.write(writer, items, on_report)
 
 
 def _collect(writer: IndexWriter, workers: list[Any], results: Any, on_report: Callable[[Any], None]) -> None:
@@ -83,7 +142,8 @@ def _collect(writer: IndexWriter, workers: list[Any], results: Any, on_report: C
             for report in payload:
                 on_report(report)
         elif kind == "part":
-            writer.attach(payload)
+            if payload is not None:  # None: the worker was given no work
+                writer.attach(payload)
             finished += 1
         elif kind == "oserror":
             raise OSError(*payload)
@@ -91,12 +151,19 @@ def _collect(writer: IndexWriter, workers: list[Any], results: Any, on_report: C
             raise WorkerFailed(f"an indexing worker failed:\n{payload}")
 
 
-def _work(writer: IndexWriter, jobs: Any, results: Any, read: Read[Any, Any], parent: int) -> None:
-    """A worker: read and write chunks of items into a part of its own, then send the part."""
+def _work(jobs: Any, results: Any, read: Read[Any, Any], warm: Callable[[], None] | None, parent: int) -> None:
+    """A worker: warm up, then read and write chunks of items into a part of its own (opened
+    at the first chunk's location), then send the part."""
     _die_with_parent(parent)
     try:
-        with writer.part() as part:
-            while (chunk := jobs.get()) is not None:
+        if warm is not None:
+            warm()
+        part: Part | None = None
+        with contextlib.ExitStack() as stack:
+            while (job := jobs.get()) is not None:
+                location, chunk = job
+                if part is None:
+                    part = stack.enter_context(Part(location))
                 reports = []
                 for item in chunk:
                     post, report = read(item)
@@ -104,7 +171,7 @@ def _work(writer: IndexWriter, jobs: Any, results: Any, read: Read[Any, Any], pa
                         part.add(post)
                     reports.append(report)
                 results.put(("reports", reports))
-        results.put(("part", part.result))
+        results.put(("part", part.result if part is not None else None))
     except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
         error = first_os_error(exc)
         if error is not None:

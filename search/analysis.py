@@ -165,6 +165,17 @@ def analyzer_for(user_words: UserWords) -> Analyzer:
         return _current
 
 
+def model_loaded(user_words: UserWords) -> bool:
+    """Whether this process has Kiwi loaded for ``user_words`` already (a process that forks
+    then hands it to its children for free)."""
+    return _current.user_words == tuple(user_words) and _current.loaded
+
+
+def load_model(user_words: UserWords) -> None:
+    """Load Kiwi for ``user_words`` now (1-3 s), as the analyzer index-time analysis uses."""
+    analyzer_for(user_words).kiwi  # noqa: B018 - the property loads it
+
+
 def current_analyzer() -> Analyzer:
     """The analyzer that index-time analysis (the schema's tokenizer) uses in this process."""
     return _current

@@ -9,11 +9,12 @@ Leaving the block commits everything in one table-of-contents write, so readers 
 run or none of it; an exception cancels it. :meth:`SearchService.writer` decides where the
 commit lands (a new generation for a full build, the live one for an update).
 
-To use every core, the caller forks worker processes after opening the writer (they inherit
-it, and the model it loaded); each one writes a :class:`Part`, a segment of its own, and sends
-back the part's :class:`PartResult`, which the parent hands to :meth:`IndexWriter.attach`. The
-writer publishes the attached parts with its own commit. Who forks, and how work is shared
-out, is the caller's business (the indexer's: :mod:`sokbo.indexer.workers`).
+To use every core, the caller runs worker processes; each one opens a :class:`Part` at the
+writer's :attr:`IndexWriter.location` (a segment of its own in the same index), and sends back
+the part's :class:`PartResult`, which the parent hands to :meth:`IndexWriter.attach`. The
+writer publishes the attached parts with its own commit. The workers may have been forked
+before the writer was opened (so that they load the model while the run plans); who forks, and
+how work is shared out, is the caller's business (the indexer's: :mod:`sokbo.indexer.workers`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Self
 
 from .codec import segment_writer
 from .document import Post
+from .files import ReadStorage
 from .schema import to_fields
 from .whoosh_internals import discard_segment, finalize_segment, publish_segments, release
 
@@ -84,9 +86,10 @@ class IndexWriter:
         """Remove the post ``post_id`` (nothing when there is none)."""
         self._writer.delete_by_term("id", post_id)
 
-    def part(self) -> Part:
-        """A part for a worker process forked after this writer was opened (see the module)."""
-        return Part(self._ix)
+    @property
+    def location(self) -> str:
+        """Where this writer's index is: what a worker process opens its :class:`Part` at."""
+        return str(self._ix.storage.folder)
 
     def attach(self, result: PartResult) -> None:
         """Publish a finished part with this writer's commit; in an update its posts replace
@@ -99,17 +102,19 @@ class IndexWriter:
 
 @dataclass
 class Part:
-    """A worker's share of a run: posts written into a segment of its own, without the lock
-    (the parent's :class:`IndexWriter` holds it and publishes the segment)."""
+    """A worker's share of a run: posts written into a segment of its own in the index at
+    ``location`` (an :attr:`IndexWriter.location`), without the lock (the parent's
+    :class:`IndexWriter` holds it and publishes the segment)."""
 
-    ix: Any
+    location: str
     ids: list[str] = field(default_factory=list)
     result: PartResult | None = None
     """Set when the block ends without an exception: send it to the parent."""
     _writer: Any = None
 
     def __enter__(self) -> Self:
-        self._writer = segment_writer(self.ix, _lk=False)
+        ix = ReadStorage(self.location).open_index()
+        self._writer = segment_writer(ix, _lk=False)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

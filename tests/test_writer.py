@@ -6,11 +6,14 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import errno
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from sokbo.indexer.workers import WorkerFailed, write_in_workers
+from sokbo.indexer.workers import WorkerFailed, Workers, write_in_workers
 from sokbo.search import IndexWriteError, Post, SearchRequest, SearchService
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,6 +101,57 @@ def test_a_full_build_in_workers_equals_one_in_this_process(tmp_path: Path) -> N
         write_in_workers(writer, list(range(50)), read_post, lambda _r: None, procs=2)
     assert here.indexed_ids() == there.indexed_ids()
     assert found(here, "환율") == found(there, "환율")
+
+
+def _warm_slowly(mark: Path) -> None:
+    """``warm`` for the workers: what loading the model stands for, slow and leaving a mark."""
+    import time
+
+    time.sleep(0.3)
+    (mark / str(os.getpid())).touch()
+
+
+def test_workers_started_before_the_writer_opens_write_into_it(tmp_path: Path) -> None:
+    service = SearchService(tmp_path / "ix")
+    service.rebuild(post(n) for n in range(10))
+    marks = tmp_path / "warm"
+    marks.mkdir()
+    with Workers(read_post, lambda: _warm_slowly(marks), early=2) as workers:
+        assert workers.started == 2
+        with service.writer() as writer:  # opened after the workers forked, as a run plans first
+            workers.write(writer, [1, 3, 4], lambda _r: None)  # one chunk: one worker gets no work
+    assert len(list(marks.iterdir())) == 2  # each warmed up before it took work
+    assert writer.posts == 10  # post-1 and post-3 replaced, 4 is not a post
+    assert found(service, "환율") == ["post-1", "post-3"]
+
+
+def test_workers_given_no_work_are_stopped_and_write_nothing(tmp_path: Path) -> None:
+    service = SearchService(tmp_path / "ix")
+    service.rebuild([post(1)])
+    before = sorted(p.name for p in (tmp_path / "ix" / "gen-000001").iterdir())
+    with Workers(read_post, lambda: None, early=1) as workers:
+        pid = workers._procs[0].pid
+    assert not Path(f"/proc/{pid}").exists()
+    assert sorted(p.name for p in (tmp_path / "ix" / "gen-000001").iterdir()) == before
+
+
+def test_a_run_in_a_fresh_process_loads_the_model_in_its_worker_only(tmp_path: Path) -> None:
+    """``sokbo index`` of one new post: the early worker loads the model while the run plans,
+    and the run's own process never loads it (a publish waits for it once, not twice)."""
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2024-07-01-a.md").write_text("---\ntitle: 환율 급등\n---\n외환시장에서 환율이 급등했다.\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from sokbo.indexer.build import build_index\n"
+        "from sokbo.search.analysis import model_loaded\n"
+        "summary = build_index(sys.argv[1], sys.argv[2])\n"
+        "print(summary.added, model_loaded(()))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(posts), str(tmp_path / "ix")], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["1", "False"]
+    assert found(SearchService(tmp_path / "ix"), "환율") == ["2024-07-01-a"]
 
 
 def _fail_with_full_disk(n: int) -> tuple[Post | None, str]:
