@@ -18,7 +18,7 @@ Measured in one run, on the site ``--posts`` and the index ``--index``:
   and ``/api/search?q=<word>`` is asked every 20 ms until the post is found. Printed: the time
   from starting ``sokbo index`` until found, the ``sokbo index`` process's own time (and how much
   of it was loading the Korean model), and the server's share (found minus the process's exit;
-  the server looks for a new commit once a second, then reads its per-commit columns). The
+  the server looks for a new commit five times a second, then reads its per-commit columns). The
   posts are then deleted and indexed away again (timed too), so a re-run with ``--reuse``
   finds the site and the index as they were; their names carry the run's time, so a run that
   was killed cannot collide with the next (whose first step removes what it left).

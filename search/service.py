@@ -33,8 +33,10 @@ from .view import IndexView
 from .vocabulary import Vocabulary
 from .writer import IndexWriter
 
-RELOAD_CHECK_SECONDS = 1.0
-"""How often a long-lived service looks for a newly published generation."""
+RELOAD_CHECK_SECONDS = 0.2
+"""How often a long-lived service looks for a newly published generation or commit, at most
+(when a search comes). A look costs a read of ``CURRENT`` and two stats, ~50 µs; a publish
+should be visible well within the 2 s a site owner waits for it."""
 
 T = TypeVar("T")
 
@@ -226,8 +228,8 @@ class SearchService:
 
     def _refresh(self) -> None:
         """Follow ``CURRENT`` to a newly published generation, and the live generation to its
-        latest commit, each checked whole (at most once a second: a few stats and a read of
-        the small files); when it is not, fall back to the newest generation that is."""
+        latest commit, each checked whole (at most every :data:`RELOAD_CHECK_SECONDS`: a few
+        stats and a read of the small files); when it is not, fall back to the newest generation that is."""
         now = time.monotonic()
         if now - self._checked < RELOAD_CHECK_SECONDS:
             if self._ix is not None:

@@ -352,7 +352,7 @@ def test_watch_picks_up_an_added_an_edited_and_a_deleted_post(tmp_path: Path) ->
         def becomes(q: str, expected: list[str]) -> None:
             deadline = time.monotonic() + 10
             while True:
-                service._checked = 0.0  # this test polls faster than the app's once a second
+                service._checked = 0.0  # this test polls faster than the app looks for commits
                 found = sorted(h.id for h in service.search(SearchRequest(q=q)).hits)
                 if found == expected:
                     return
