@@ -593,8 +593,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Replace ``path`` atomically: readers see the old file or the new one, never a torn one."""
     tmp = path.with_name(path.name + ".tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        with open(tmp, "w", encoding="utf-8") as f:  # dumps, then one write: json.dump writes in
+            f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # small chunks, 2x slower
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
