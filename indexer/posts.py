@@ -188,7 +188,7 @@ def list_posts(posts_dir: Path | str) -> Listing:
             elif kind is not None and _DATED.fullmatch(entry.name):
                 _not_a_post(listing, entry.path, entry.name, kind)
     # Folders are never entered through links, so a file found by walking is where it seems.
-    seen = {os.path.join(real_root, path[prefix:]) for _name, path in found}
+    seen = {os.path.join(real_root, path[prefix:]) for _name, path in found} if links else set()
     for path in sorted(links):
         target = _follow(listing, path, real_root)
         if target is None:
