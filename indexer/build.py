@@ -41,7 +41,7 @@ from sokbo.search.vocabulary import Vocabulary
 
 from .check import duplicate_ids
 from .problems import Problem, Tally
-from .posts import list_posts
+from .posts import list_posts, post_id
 from .reader import read_post
 from .site import Site
 from .workers import CHUNK, Workers
@@ -128,7 +128,7 @@ class FileState:
 class Pending:
     """A post file to read and index in this run."""
 
-    path: Path
+    path: str
     rel: str
     state: FileState
 
@@ -165,7 +165,7 @@ class Plan:
 
 
 def plan_run(
-    files: list[Path], root: Path, manifest: dict[str, Any], site: Site, unreadable: Sequence[str] = ()
+    files: Sequence[str], root: Path, manifest: dict[str, Any], site: Site, unreadable: Sequence[str] = ()
 ) -> Plan:
     """Compare the files with the manifest: unchanged ones are kept, the rest are pending.
 
@@ -181,12 +181,12 @@ def plan_run(
     duplicates = {problem.path for problem in plan.duplicates}
     prefix = len(str(root).rstrip(os.sep)) + 1  # files are under root: slicing is what
     for path in files:                           # pathlib's relative_to costs 40 µs to do
-        if str(path) in duplicates:
+        if path in duplicates:
             continue
-        rel = str(path)[prefix:].replace(os.sep, "/")
+        rel = path[prefix:].replace(os.sep, "/")
         old = known.pop(rel, None)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
             if same_site and old and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 plan.kept[rel] = old
                 plan.every.append(Pending(path, rel, old))
@@ -195,13 +195,13 @@ def plan_run(
         except OSError as error:
             if old:
                 message = f"cannot read the file: {error.strerror or error}; its post stays in the index as it was"
-                plan.problems.append(Problem(str(path), None, message, "error"))
+                plan.problems.append(Problem(path, None, message, "error"))
                 plan.kept[rel] = plan.held[rel] = old
                 continue
             digest, stat = "", None  # reading it will report the problem
-        state = FileState(path.stem, stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0, digest)
+        state = FileState(post_id(path), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0, digest)
         plan.every.append(Pending(path, rel, state))
-        if same_site and old and old.sha1 == digest and old.id == path.stem:
+        if same_site and old and old.sha1 == digest and old.id == state.id:
             plan.kept[rel] = state  # touched, not changed
             continue
         if old:
@@ -215,7 +215,7 @@ def plan_run(
     return plan
 
 
-def _sha1(path: Path) -> str:
+def _sha1(path: str) -> str:
     """The content hash of a file, read in blocks (a post may be of any size)."""
     digest = hashlib.sha1()
     with open(path, "rb") as handle:
@@ -322,7 +322,7 @@ def _build_index(
             if notify is not None:
                 notify("the user dictionary changed: every post is analysed again")
         listing = list_posts(posts_dir)
-        files = listing.files
+        files = listing.paths
         summary.record_listing(listing.problems, listing.failed, listing.skipped)
         plan = plan_run(files, posts_dir, live.manifest, site, listing.unreadable)
         summary.record_listing([*plan.duplicates, *plan.problems], len(plan.duplicates) + len(plan.problems), 0)
@@ -347,7 +347,7 @@ def _build_index(
             if report.post_id is not None:
                 indexed[report.pending.rel] = report.pending.state
             if on_file is not None:
-                on_file(report.pending.path)
+                on_file(Path(report.pending.path))
 
         if summary.full or todo or plan.gone or live.vocabulary.synonyms != vocabulary.synonyms:
             meta = {"posts_dir": str(posts_dir.resolve()), "base_url": site.base_url, "permalink": site.permalink}

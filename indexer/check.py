@@ -7,12 +7,13 @@ cheap enough for a pre-commit or ``post-receive`` hook. Nothing here imports the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .problems import Problem, Tally
-from .posts import list_posts
+from .posts import list_posts, post_id
 from .reader import read_post
 from .site import Site
 
@@ -50,19 +51,20 @@ def format_problem(problem: Problem) -> str:
     return f"{problem.where()}: {problem.severity}: {problem.shown_message}"
 
 
-def duplicate_ids(files: list[Path]) -> list[Problem]:
+def duplicate_ids(files: Sequence[str | Path]) -> list[Problem]:
     """Return an error for every file whose post id (its stem) an earlier file already gives.
 
     The id is the index's key, so of two such files only one can be indexed; each error names
     both files. ``files`` is taken in order (:func:`~sokbo.indexer.posts.list_posts` sorts
     them by name).
     """
-    first: dict[str, Path] = {}
+    first: dict[str, str | Path] = {}
     problems: list[Problem] = []
     for path in files:
-        earlier = first.setdefault(path.stem, path)
+        stem = post_id(path)
+        earlier = first.setdefault(stem, path)
         if earlier is not path:
-            message = f"same post id {path.stem!r} as {earlier}: only one of them can be indexed"
+            message = f"same post id {stem!r} as {earlier}: only one of them can be indexed"
             problems.append(Problem(str(path), None, message, "error"))
     return problems
 

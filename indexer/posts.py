@@ -44,6 +44,7 @@ __all__ = [
     "has_post_extension",
     "is_ignored",
     "list_posts",
+    "post_id",
     "post_name",
 ]
 
@@ -80,6 +81,16 @@ def is_ignored(name: str) -> bool:
 def has_post_extension(name: str) -> bool:
     """Tell whether a file name has one of :data:`POST_EXTENSIONS` (in any case)."""
     return name.lower().endswith(POST_EXTENSIONS)
+
+
+def post_id(path: str | os.PathLike[str]) -> str:
+    """The id of the post in the file ``path``: its name without the extension (the index's key).
+
+    Example:
+        >>> post_id("_posts/2024/2024-06-12-budget.md")
+        '2024-06-12-budget'
+    """
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 def post_name(name: str) -> tuple[str, str, str, str] | str:
@@ -125,8 +136,10 @@ def _has_undecodable(name: str) -> bool:
 class Listing:
     """The post files of a folder, and every entry left out with why."""
 
-    files: list[Path] = field(default_factory=list)
-    """Files to read as posts, sorted by name (so by date, whatever subfolder they are in)."""
+    paths: list[str] = field(default_factory=list)
+    """Files to read as posts, sorted by name (so by date, whatever subfolder they are in).
+    Strings: a run at 100,000 posts looks at each only to compare it with the index, and
+    making a ``Path`` of each cost more than listing the folder."""
     problems: list[Problem] = field(default_factory=list)
     """What was left out: errors for posts that cannot be read, warnings for the rest."""
     failed: int = 0
@@ -137,6 +150,11 @@ class Listing:
     unreadable: list[str] = field(default_factory=list)
     """Folders that could not be listed, relative to the posts folder, ``/``-separated ("" for
     the folder itself): the index keeps what it holds from them."""
+
+    @property
+    def files(self) -> list[Path]:
+        """:attr:`paths` as ``Path`` objects."""
+        return [Path(path) for path in self.paths]
 
     def refuse(self, path: str, message: str, *, error: bool, counted: bool = True) -> None:
         """Report one entry left out; ``counted`` entries count as failed (errors) or skipped."""
@@ -199,7 +217,7 @@ def list_posts(posts_dir: Path | str) -> Listing:
         else:
             seen.add(target)
             found.append((os.path.basename(path), path))
-    listing.files = [Path(path) for _name, path in sorted(found)]
+    listing.paths = [path for _name, path in sorted(found)]
     listing.problems.sort(key=lambda problem: problem.path)
     return listing
 

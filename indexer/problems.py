@@ -105,7 +105,7 @@ class Tally:
         self.failed += failed
         self.skipped += skipped
 
-    def record(self, path: Path, problems: list[Problem], read: bool, recovered: bool, skipped: str | None) -> None:
+    def record(self, path: str | Path, problems: list[Problem], read: bool, recovered: bool, skipped: str | None) -> None:
         """Count one file: read (perhaps recovered), skipped on purpose, or failed."""
         self.problems.extend(problems)
         if read:

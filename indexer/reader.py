@@ -27,7 +27,7 @@ from sokbo.indexer.limits import (
     MAX_POST_BYTES,
     MAX_TITLE_CHARS,
 )
-from sokbo.indexer.posts import NO_FRONT_MATTER, POST_EXTENSIONS, content_refusal, list_posts, post_name
+from sokbo.indexer.posts import NO_FRONT_MATTER, POST_EXTENSIONS, content_refusal, list_posts, post_id, post_name
 from sokbo.indexer.problems import Problem
 from sokbo.indexer.site import Site
 from sokbo.indexer.text import body_to_text, plain_text
@@ -71,7 +71,7 @@ def iter_post_files(posts_dir: Path | str) -> list[Path]:
     return list_posts(posts_dir).files
 
 
-def read_post(path: Path, site: Site) -> ReadResult:
+def read_post(path: str | Path, site: Site) -> ReadResult:
     """Read the post file ``path`` of ``site``; never raises.
 
     The id is the file stem; the date comes from ``date:`` or else the file name; the URL from
@@ -153,7 +153,7 @@ def _read(path: Path, site: Site, where: str) -> ReadResult:
     feature_text = capped.text("feature_text", _text(data.get("feature_text"), keep_lines=True), MAX_EXCERPT_CHARS)
 
     post = Post(
-        id=path.stem,
+        id=post_id(path),
         title=title,
         date=date_text,
         day=moment.date() if isinstance(moment, dt.datetime) else moment,
