@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sokbo.search import IndexDamaged, IndexWriter, Post, SearchService
 from sokbo.search.analysis import load_model, model_loaded
@@ -111,21 +111,19 @@ def default_procs(n_posts: int) -> int:
     return min(2, os.cpu_count() or 1) if n_posts >= PARALLEL_FROM else 1
 
 
-@dataclass(frozen=True)
-class FileState:
-    """What the manifest remembers of one post file."""
+class FileState(NamedTuple):
+    """What the manifest remembers of one post file (saved as the JSON list of its fields).
+
+    Named tuples, not dataclasses: a run makes one for every file of the folder, and at
+    100,000 posts a frozen dataclass's ``__init__`` alone took 0.13 s of a publish."""
 
     id: str
     size: int
     mtime_ns: int
     sha1: str
 
-    def as_list(self) -> list[Any]:
-        return [self.id, self.size, self.mtime_ns, self.sha1]
 
-
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """A post file to read and index in this run."""
 
     path: str
@@ -392,7 +390,7 @@ def _manifest(site: Site, posts_dir: Path, indexed: dict[str, FileState]) -> dic
         "version": MANIFEST_VERSION,
         "site": _site_key(site),
         "posts_dir": str(posts_dir.resolve()),
-        "files": {rel: state.as_list() for rel, state in sorted(indexed.items())},
+        "files": dict(sorted(indexed.items())),  # each state a JSON list
     }
 
 
