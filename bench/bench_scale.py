@@ -22,6 +22,9 @@ Measured in one run, on the site ``--posts`` and the index ``--index``:
   posts are then deleted and indexed away again (timed too), so a re-run with ``--reuse``
   finds the site and the index as they were; their names carry the run's time, so a run that
   was killed cannot collide with the next (whose first step removes what it left).
+* **publish with a resident indexer**, ``--publishes`` times too: ``sokbo index POSTS --watch``
+  runs beside the server (the model loaded once, as on a site that publishes all day); the time
+  from writing a post's file until the server finds it.
 * **baseline**, in the same run: with ``--baseline-index`` (an index of the 5,996-post corpus)
   the same queries against a server of that index, and its RSS.
 
@@ -341,6 +344,54 @@ def unpublish(base: str, posts: Path, index: Path, slugs: list[str], word: str |
     return {"gone_s": time.perf_counter() - started, "index_s": exited, "model_load_s": model_s, "removed": summary.get("removed")}
 
 
+def publish_watched(base: str, posts: Path, index: Path, templates: list[Path], slugs: list[str], words: list[str]) -> list[float]:
+    """With a resident ``sokbo index --watch`` (the model loaded once): write each post and time
+    until the server finds it; then delete them all and wait for the watcher to index that.
+    Returns the seconds from writing each file until found."""
+    watcher = subprocess.Popen(
+        [*SOKBO, "index", str(posts), "--index", str(index), "--watch", "--json"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    runs: list[dict] = []
+    threading.Thread(target=lambda: [runs.append(json.loads(x)) for x in watcher.stdout], daemon=True).start()  # type: ignore[union-attr]
+
+    def wait_runs(n: int) -> None:
+        deadline = time.monotonic() + 600
+        while len(runs) < n:
+            if time.monotonic() > deadline or watcher.poll() is not None:
+                raise SystemExit(f"sokbo index --watch made {len(runs)} runs, not {n}")
+            time.sleep(0.02)
+
+    found_s: list[float] = []
+    try:
+        wait_runs(1)  # its first run: the folder as it is
+        for template, slug, word in zip(templates, slugs, words):
+            text = template.read_text(encoding="utf-8")
+            head, sep, body = text.partition("\n---\n")
+            head = head.replace("\ntitle: ", f"\ntitle: {word} ", 1)
+            seen = len(runs)
+            started = time.perf_counter()
+            (posts / f"{slug}.md").write_text(f"{head}{sep}\n<p>{word} 관련 속보입니다.</p>\n{body}", encoding="utf-8")
+            while not found(get(base, [("q", word), ("correct", "0")])[0], slug):
+                if time.perf_counter() - started > 120:
+                    raise SystemExit(f"the server did not find {slug} within 120 s of writing it")
+                time.sleep(0.02)
+            found_s.append(time.perf_counter() - started)
+            wait_runs(seen + 1)
+            time.sleep(1.0)  # publishes minutes apart, not a burst
+        seen = len(runs)
+        for slug in slugs:
+            (posts / f"{slug}.md").unlink()
+        wait_runs(seen + 1)
+        while get(base, [("q", words[-1]), ("correct", "0")])[0]["hits"]:
+            time.sleep(0.05)
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+        for slug in slugs:
+            (posts / f"{slug}.md").unlink(missing_ok=True)
+    return found_s
+
+
 def line(name: str, values: list[float], factor: float) -> dict[str, float]:
     p50, p95 = percentile(values, 50), percentile(values, 95)
     print(f"  {name:<26} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {max(values):7.1f} ms  (n={len(values)}; p95 at the reference speed {p95 * factor:6.1f} ms)")
@@ -483,6 +534,17 @@ def main() -> None:
             print(
                 f"  the {gone['removed']} posts deleted again: gone from the answers {gone['gone_s']:.2f} s after `sokbo index` started "
                 f"(the process {gone['index_s']:.2f} s)"
+            )
+        if args.publishes:
+            settle(pid)
+            wslugs = [f"{today}{PUBLISHED}{stamp}-w{i}" for i in range(args.publishes)]
+            published = list(wslugs)
+            wfound = publish_watched(base, args.posts, args.index, [rng.choice(files) for _ in wslugs], wslugs, [f"pub{stamp}w{letters(i)}" for i in range(args.publishes)])
+            published = []
+            results["publish_watched"] = {"found_s": [round(t, 3) for t in wfound], "found_s_median": round(statistics.median(wfound), 2)}
+            print(
+                f"  with a resident indexer (`sokbo index --watch`, the model loaded once): found {statistics.median(wfound):.2f} s "
+                f"(median; each: {', '.join(f'{t:.2f}' for t in wfound)}) after the post's file was written"
             )
         hwm_end = status_kb(pid, "VmHWM") / 1024
         results.update(rss_end_mb=round(rss_end), rss_idle_mb=round(rss_settled), peak_rss_mb=round(hwm_end))
