@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from . import memory
 from .analysis import get_kiwi
 from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS, from_stored
@@ -466,6 +467,8 @@ class LexiconCache:
         with self._lock:
             self._key, self._lexicon = key, lexicon
             self.build_seconds = time.perf_counter() - started
+        if warm:  # a rebuild after a publish, in the background: the previous lexicon (and
+            memory.trim()  # view) are let go by now, and their heap pages can go back
 
 
 def _natural(s: str) -> tuple[Any, ...]:

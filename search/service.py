@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import config
+from . import config, memory
 from .analysis import Analyzer, analyzer_for
 from .cache import PostingsCache, ResultCache
 from .document import Post
@@ -346,8 +346,11 @@ class SearchService:
         key = (gen or "", searcher.reader().generation())
         with self._lock:
             if self._view_key != key:
+                replaced = self._view is not None
                 self._view = self._read_view(searcher.reader(), gen or "")
                 self._view_key = key
+                if replaced:  # the previous view's arrays are freed (searches still on it
+                    memory.trim()  # keep theirs): give their pages back, a few ms once a commit
             view = self._view
         assert view is not None
         return searcher, view
