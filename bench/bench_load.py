@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_search import DEFAULT_POSTS, make_queries
@@ -114,17 +115,26 @@ def start_server(
         args += ["--threads", str(threads)]
     env = {**os.environ, **({"SOKBO_CACHE_MB": str(cache_mb)} if cache_mb is not None else {})}
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
-    deadline = time.monotonic() + 180
+    wait_for_health(server, port, 180, lambda: server.stderr.read().decode() if server.stderr else "")
+    return server
+
+
+def wait_for_health(server: subprocess.Popen[bytes], port: int, seconds: float, output: Callable[[], str]) -> None:
+    """Poll ``/api/health`` on ``port`` until ``server`` answers; if it exits, or does not answer
+    within ``seconds`` (it is then stopped), exit with what ``output()`` says it printed."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"sokbo serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+            raise SystemExit(f"sokbo serve exited with {server.returncode}: {output()}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=5) as r:
                 if r.status == 200:
-                    return server
+                    return
         except OSError:
-            time.sleep(0.5)
-    raise SystemExit("sokbo serve did not answer within 180 s")
+            time.sleep(0.2)
+    os.killpg(server.pid, 15)
+    server.wait()
+    raise SystemExit(f"sokbo serve did not answer within {seconds:.0f} s: {output()}")
 
 
 def processes(root: int) -> list[int]:

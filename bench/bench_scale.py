@@ -54,7 +54,7 @@ import urllib.request
 from pathlib import Path
 
 from bench_index import RUN_SOKBO, model_load
-from bench_load import free_port, processes, with_categories
+from bench_load import free_port, processes, wait_for_health, with_categories
 from bench_search import DEFAULT_POSTS, make_queries, percentile
 from machine import speed_factor
 
@@ -157,18 +157,8 @@ def start_server(index: Path, port: int, cache_mb: float, log: Path) -> tuple[su
     started = time.perf_counter()
     with log.open("w") as err:
         server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True, env=env)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"sokbo serve exited with {server.returncode}: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=5) as r:
-                if r.status == 200:
-                    return server, time.perf_counter() - started
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(server.pid, 15)
-    raise SystemExit(f"sokbo serve did not answer within 600 s: {log.read_text()}")
+    wait_for_health(server, port, 600, log.read_text)  # a 100k index takes ~30 s to open
+    return server, time.perf_counter() - started
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:

@@ -140,7 +140,7 @@ class SearchService:
         self, vocabulary: Vocabulary, meta: dict[str, Any] | None, *, wait: bool, notify: Notify | None
     ) -> Iterator[IndexWriter]:
         with self.store.new_generation(wait=wait, notify=notify) as gen:
-            analyzer_for(vocabulary.user_words)  # index-time analysis uses it; loaded before workers fork
+            analyzer_for(vocabulary.user_words)  # index-time analysis here uses it (loaded on first use)
             with IndexWriter(gen.ix, replace=False) as writer:
                 yield writer
             now = time.time()
@@ -344,14 +344,15 @@ class SearchService:
         local.ix = ix
         searcher = local.searcher
         key = (gen or "", searcher.reader().generation())
+        replaced = False
         with self._lock:
             if self._view_key != key:
                 replaced = self._view is not None
                 self._view = self._read_view(searcher.reader(), gen or "")
                 self._view_key = key
-                if replaced:  # the previous view's arrays are freed (searches still on it
-                    memory.trim()  # keep theirs): give their pages back, a few ms once a commit
             view = self._view
+        if replaced:  # the previous view's arrays are freed (searches still on it keep theirs):
+            memory.trim()  # their pages go back, a few ms once a commit, outside the lock
         assert view is not None
         return searcher, view
 
