@@ -14,8 +14,8 @@ import math
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
-from heapq import heappop, heappush
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from heapq import heappop, heappush, merge
 from itertools import islice
 from operator import itemgetter
 
@@ -240,8 +240,10 @@ class _RankedKeys:
         lo = bisect_left(self._keys, key)
         return lo, bisect_right(self._keys, key, lo)
 
-    def heaviest(self, lo: int, hi: int) -> Iterator[int]:
-        """The items at positions ``lo..hi-1``, heaviest first, each found in O(log n)."""
+    def heaviest(self, span: tuple[int, int]) -> Iterator[int]:
+        """The items at positions ``lo..hi-1`` (``span``, from :meth:`prefix_range` or
+        :meth:`exact_range`), heaviest first, each found in O(log n)."""
+        lo, hi = span
         heap: list[tuple[int, int, int]] = []
 
         def push(a: int, b: int) -> None:
@@ -257,6 +259,25 @@ class _RankedKeys:
             push(position + 1, b)
 
 
+class _MergedKeys:
+    """Several :class:`_RankedKeys` read as one: each part's items are numbered in one merged
+    order (heaviest first) by a mapping, and an item mapped to -1 is left out (a deleted post).
+    A part's mapping must keep its own order: then a range comes out heaviest first by merging."""
+
+    def __init__(self, parts: Sequence[tuple[_RankedKeys, Sequence[int]]]) -> None:
+        self._parts = parts
+
+    def prefix_range(self, prefix: str) -> tuple[tuple[int, int], ...]:
+        return tuple(table.prefix_range(prefix) for table, _ in self._parts)
+
+    def heaviest(self, spans: tuple[tuple[int, int], ...]) -> Iterator[int]:
+        return merge(*(_mapped(table.heaviest(span), items) for (table, items), span in zip(self._parts, spans)))
+
+
+def _mapped(items: Iterator[int], mapping: Sequence[int]) -> Iterator[int]:
+    return (found for item in items if (found := mapping[item]) >= 0)
+
+
 class Completer:
     """Autocomplete: the heaviest entries (titles, names, terms) that a prefix can start.
 
@@ -267,7 +288,8 @@ class Completer:
     A 초성 prefix (:func:`.hangul.is_initials_query`) matches the 초성 of the entry or, after
     those, of a later word: ㄱㅈ → 김정은. Asked to, a Hangul prefix with a slip (국밍 for 국민)
     is completed too, after those (:func:`_prefix_slips`). Entries are deduplicated by text
-    (largest weight); equal weights rank in the order the entries came in.
+    (largest weight; with ``distinct=False`` only in what :meth:`complete` answers); equal
+    weights rank in the order the entries came in. :meth:`merged` reads several as one.
 
     Example:
         >>> completer = Completer([("대통령", 50), ("대통합", 9), ("대토론회", 3), ("김정은", 20)])
@@ -279,8 +301,9 @@ class Completer:
         [('대통령', 50), ('대통합', 9)]
     """
 
-    def __init__(self, entries: Iterable[tuple[str, int]]) -> None:
-        self._entries = [entry for entry in _heaviest_first(entries) if entry[0].strip()]
+    def __init__(self, entries: Iterable[tuple[str, int]], *, distinct: bool = True) -> None:
+        ordered = _heaviest_first(entries) if distinct else sorted(entries, key=itemgetter(1), reverse=True)
+        self._entries: Sequence[tuple[str, int]] = [entry for entry in ordered if entry[0].strip()]
         texts = [text for text, _ in self._entries]
         later = [
             (item, word[0])
@@ -299,8 +322,26 @@ class Completer:
             _RankedKeys([(item, c) for item, word in later if (c := initial(word))]),
         )
 
+    @classmethod
+    def merged(cls, entries: Sequence[tuple[str, int]], parts: Sequence[tuple[Completer, Sequence[int]]]) -> Completer:
+        """One completer over ``parts``, sharing their keys: ``entries`` are every item, heaviest
+        first, and each part comes with, for each of its own items (:attr:`entries` order), the
+        item of ``entries`` it is, or -1 to leave it out. A part's items must keep their order
+        in ``entries``. Example: one completer per segment of an index, some posts deleted.
+        """
+        self = cls.__new__(cls)
+        self._entries = entries
+        self._typed = tuple(_MergedKeys([(p._typed[t], m) for p, m in parts]) for t in (0, 1))  # type: ignore[assignment]
+        self._initials = tuple(_MergedKeys([(p._initials[t], m) for p, m in parts]) for t in (0, 1))  # type: ignore[assignment]
+        return self
+
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def entries(self) -> Sequence[tuple[str, int]]:
+        """Every ``(entry, weight)``, heaviest first: an item is a position in it."""
+        return self._entries
 
     def complete(self, prefix: str, limit: int = 10, slips: bool = False) -> list[tuple[str, int]]:
         """Up to ``limit`` ``(entry, weight)`` for ``prefix``: entry starts by weight, then later
@@ -312,31 +353,39 @@ class Completer:
             tables, key = self._typed, _typed(prefix)
         if not key or limit <= 0:
             return []
-        found: dict[int, None] = {}  # items in order, once each (an entry may match twice)
-        for item in (item for table in tables for item in table.heaviest(*table.prefix_range(key))):
-            found[item] = None
+        entries = self._entries
+        found: dict[str, int] = {}  # text -> item, in order, once each (an entry may match twice)
+        for item in (item for table in tables for item in table.heaviest(table.prefix_range(key))):
+            found.setdefault(entries[item][0], item)
             if len(found) == limit:
                 break
         if slips and len(found) < limit and tables is self._typed and _HANGUL.search(prefix):
-            heaviest = self._entries[min(found)][1] if found else 0
+            heaviest = entries[min(found.values())][1] if found else 0
             for item in self._slipped(key, limit):
-                if item not in found and self._entries[item][1] >= SLIP_RATIO * heaviest:
-                    found[item] = None
+                if entries[item][0] not in found and entries[item][1] >= SLIP_RATIO * heaviest:
+                    found[entries[item][0]] = item
                     if len(found) == limit:
                         break
-        return [self._entries[item] for item in found]
+        return [entries[item] for item in found.values()]
 
     def _slipped(self, key: str, limit: int) -> list[int]:
         """Up to ``limit`` items that the keystrokes ``key`` start but for a slip (see
         :func:`_prefix_slips`): those a slip away first, then those a key dropped or two swapped
         away; heaviest first within each."""
+        entries = self._entries
         found: dict[int, float] = {}
         for variant, cost in _prefix_slips(key).items():
             for table in self._typed:
-                lo, hi = table.prefix_range(variant)
-                for item in islice(table.heaviest(lo, hi), limit):
+                texts: set[str] = set()  # `limit` distinct entries (a title may be several posts')
+                for item in table.heaviest(table.prefix_range(variant)):
                     found[item] = min(cost, found.get(item, cost))
-        return sorted(found, key=lambda item: (found[item], item))[:limit]
+                    texts.add(entries[item][0])
+                    if len(texts) == limit:
+                        break
+        best: dict[str, int] = {}
+        for item in sorted(found, key=lambda item: (found[item], item)):
+            best.setdefault(entries[item][0], item)
+        return list(best.values())[:limit]
 
 
 class InitialsIndex:
@@ -361,4 +410,4 @@ class InitialsIndex:
         if not key or limit <= 0:
             return []
         lo, hi = self._table.prefix_range(key) if prefix else self._table.exact_range(key)
-        return [self._terms[item] for item in islice(self._table.heaviest(lo, hi), limit)]
+        return [self._terms[item] for item in islice(self._table.heaviest((lo, hi)), limit)]

@@ -105,6 +105,66 @@ def test_the_lexicon_follows_updates_reading_only_new_segments(tmp_path: Path) -
     assert all(kept[k] is segments[k] for k in segments)  # old segments were not read again
 
 
+def test_title_completions_per_segment_answer_as_one_completer_of_every_title(tmp_path: Path) -> None:
+    """Titles complete from one completer per segment, read as one: the answers are those of a
+    single completer over each title's newest live post, across segments that lose posts, hold
+    the same title twice, and merge; a publish builds a completer for its new segment only."""
+    import random
+
+    from sokbo.indexer.build import build_index
+    from sokbo.search.hangul import compose, decompose
+    from sokbo.search.suggest import Completer
+
+    rng = random.Random(3)
+    names = sorted(p.name for p in SAMPLES.glob("*.md"))
+    posts = copy_posts(tmp_path, names[:30])
+    index = tmp_path / "ix"
+    build_index(posts, index, procs=1)
+    service = SearchService(index)
+    service.lexicon().titles  # noqa: B018 - builds the first segment's completer
+    first = dict(service._lexicons._segments._titles)  # noqa: SLF001 - the per-segment cache
+    for step in range(4):
+        for name in rng.sample(names[30:], 3):  # new posts, some with an older post's title
+            text = (SAMPLES / name).read_text(encoding="utf-8")
+            if rng.random() < 0.5:
+                title = rng.choice(service.lexicon()._rows)[0]
+                text = "\n".join(f"title: {title}" if line.startswith("title:") else line for line in text.split("\n"))
+            (posts / name).write_text(text, encoding="utf-8")
+        for path in rng.sample(sorted(posts.glob("*.md")), 2):
+            path.unlink()
+        build_index(posts, index, procs=1)
+        service._checked = 0.0  # noqa: SLF001
+        lexicon = service.lexicon(wait=True)
+        whole = Completer((title, recency) for title, (_, _, recency) in lexicon._posts.items())
+        merged = lexicon.titles
+        prefixes = set()
+        for title, *_ in lexicon._rows:
+            keys = decompose(title)
+            prefixes |= {compose(keys[: rng.randint(1, len(keys))]), initials(title)[:2]}
+            prefixes |= {word[: rng.randint(1, len(word))] for word in title.split()[1:]}
+        for prefix in sorted(prefixes):
+            for limit, slips in ((10, True), (3, False), (1, True)):
+                assert merged.complete(prefix, limit, slips) == whole.complete(prefix, limit, slips), (step, prefix)
+        if step == 0:
+            kept = service._lexicons._segments._titles  # noqa: SLF001
+            assert all(kept[k] is first[k] for k in first if k in kept)  # not built again
+            assert len(kept) == len(first) + 1
+
+
+def test_posts_are_ordered_by_day_then_by_id_with_numbers_by_value() -> None:
+    import random
+    import re
+
+    def natural(s: str) -> tuple:
+        return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", s))
+
+    rng = random.Random(0)
+    ids = ["".join(rng.choice("ab-09 1x가") for _ in range(rng.randint(0, 9))) for _ in range(5000)]
+    by_key = sorted(ids, key=lambda i: lexicon_module._order_key("2024-01-01", i))
+    assert [natural(i) for i in by_key] == sorted(natural(i) for i in ids)
+    assert lexicon_module._order_key("2024-01-01", "z") < lexicon_module._order_key("2024-01-02", "a")
+
+
 def test_a_rebuild_happens_in_the_background_while_the_old_lexicon_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     first = Lexicon({"바이든": 1}, {"바이든": 1}, [])
     second = Lexicon({"해리스": 1}, {}, [])
