@@ -7,6 +7,7 @@ writes them to the index. Nothing here knows about files, YAML or HTML.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
@@ -48,3 +49,33 @@ class Post:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
         return moment.timestamp()
+
+
+def order_key(when: str | int, post_id: str) -> str:
+    """A string that sorts posts by ``when`` (a day ``YYYY-MM-DD``, or a timestamp in whole
+    seconds), then by id with numbers in numeric order (post-9 before post-10): one short
+    string a post, where a tuple of the id's parts took ~780 bytes (80 MB at 100,000 posts).
+
+    Example:
+        >>> ids = ["2024-01-02-post-10", "2024-01-02-a", "2024-01-02-post-9", "2024-01-02-post"]
+        >>> sorted(ids, key=lambda i: order_key("2024-01-02", i))
+        ['2024-01-02-a', '2024-01-02-post', '2024-01-02-post-9', '2024-01-02-post-10']
+        >>> order_key(-1, "z") < order_key(0, "a") < order_key(86_400, "a")
+        True
+    """
+    # a timestamp in fixed width, so that text order is number order; a day without its time
+    moment = f"{when + _EPOCH_SHIFT:013x}" if isinstance(when, int) else when[:10]
+    return moment + "\x00" + _DIGITS.sub(_number, post_id)
+
+
+_EPOCH_SHIFT = 1 << 48
+"""Added to a timestamp before it is written in hex: any second of ±8.9 million years is then
+a positive number of 13 hex digits."""
+_DIGITS = re.compile(r"\d+")
+
+
+def _number(digits: re.Match[str]) -> str:
+    """A run of digits as a string that sorts by its value and before any text: a mark below
+    every printable character, then the number of digits, then the digits."""
+    value = digits[0].lstrip("0") or "0"
+    return "\x01" + chr(0x30 + len(value)) + value

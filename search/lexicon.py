@@ -39,6 +39,7 @@ import numpy as np
 
 from . import memory
 from .analysis import get_kiwi
+from .document import order_key
 from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS, from_stored
 from .suggest import Completer, InitialsIndex, Speller
@@ -326,7 +327,7 @@ class _SegmentTitles:
     id), and a completer of their titles, built on first use: the newest post first."""
 
     def __init__(self, rows: list[tuple[str, str, str, str, tuple[str, ...]]]) -> None:
-        self.keys = [_order_key(date, post_id) for _, _, post_id, date, _ in rows]
+        self.keys = [order_key(date, post_id) for _, _, post_id, date, _ in rows]
         self.order = sorted(range(len(rows)), key=self.keys.__getitem__)
         self.keys = [self.keys[doc] for doc in self.order]
         self._rows = rows
@@ -553,29 +554,6 @@ class LexiconCache:
             self.build_seconds = time.perf_counter() - started
         if warm:  # a rebuild after a publish, in the background: the previous lexicon (and
             memory.trim()  # view) are let go by now, and their heap pages can go back
-
-
-def _order_key(date: str, post_id: str) -> str:
-    """A string that sorts posts by day, then by id with numbers in numeric order (post-9
-    before post-10): one short string a post, where a tuple of its parts took 780 bytes.
-
-    Example:
-        >>> sorted(["2024-01-02-a", "2024-01-02-post-10", "2024-01-02-post-9", "2024-01-02-post"])
-        ['2024-01-02-a', '2024-01-02-post', '2024-01-02-post-10', '2024-01-02-post-9']
-        >>> [i for _, i in sorted((_order_key("2024-01-02", i), i) for i in _)]
-        ['2024-01-02-a', '2024-01-02-post', '2024-01-02-post-9', '2024-01-02-post-10']
-    """
-    return date[:10] + "\x00" + _DIGITS.sub(_number, post_id)
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _number(digits: re.Match[str]) -> str:
-    """A run of digits as a string that sorts by its value and before any text: a mark below
-    every printable character, then the number of digits, then the digits."""
-    value = digits[0].lstrip("0") or "0"
-    return "\x01" + chr(0x30 + len(value)) + value
 
 
 def _leaves(reader: Any) -> list[tuple[Any, int]]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,12 +26,14 @@ from typing import Any
 import numpy as np
 
 from . import dedup
+from .document import order_key
 from .matching import field_lengths
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories
 from .view import IndexView
 from .words import WordIndex, WordTable
 
-DateKey = tuple[int, tuple[Any, ...]]
+DateKey = str
+"""A post's place in date order: :func:`.document.order_key` of its timestamp and id."""
 """A post's place in date order: its timestamp, then its id in natural order."""
 
 
@@ -62,7 +63,7 @@ class SegmentValues:
         months = [v.decode("ascii") for v in _column(leaf, "month", n, b"")]
         days = _column(leaf, "day", n, 0)
         ids = _column(leaf, "id", n, "")
-        dates = [(ts, _natural(i)) for ts, i in zip(_column(leaf, "ts", n, 0), ids)]
+        dates = [order_key(int(ts), i) for ts, i in zip(_column(leaf, "ts", n, 0), ids)]
         ordinals = [_ordinal(day) for day in days]
         return cls(
             n,
@@ -216,10 +217,6 @@ def _ordinal(day: int) -> int:
         return dt.date(day // 10000, day // 100 % 100, day % 100).toordinal()
     except ValueError:
         return 0
-
-
-def _natural(s: str) -> tuple[Any, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s))
 
 
 def _chain(lists: Iterable[list[Any]]) -> list[Any]:

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from sokbo.search import BadParameter, SearchRequest, SearchService, correction, request
 from sokbo.search import lexicon as lexicon_module
+from sokbo.search.document import order_key
 from sokbo.search.hangul import initials
 from sokbo.search.lexicon import Lexicon, LexiconCache, is_stem
 from sokbo.search.request import MAX_SUGGESTIONS, SuggestRequest
@@ -160,9 +161,9 @@ def test_posts_are_ordered_by_day_then_by_id_with_numbers_by_value() -> None:
 
     rng = random.Random(0)
     ids = ["".join(rng.choice("ab-09 1x가") for _ in range(rng.randint(0, 9))) for _ in range(5000)]
-    by_key = sorted(ids, key=lambda i: lexicon_module._order_key("2024-01-01", i))
+    by_key = sorted(ids, key=lambda i: order_key("2024-01-01", i))
     assert [natural(i) for i in by_key] == sorted(natural(i) for i in ids)
-    assert lexicon_module._order_key("2024-01-01", "z") < lexicon_module._order_key("2024-01-02", "a")
+    assert order_key("2024-01-01", "z") < order_key("2024-01-02", "a")
 
 
 def test_a_rebuild_happens_in_the_background_while_the_old_lexicon_answers(monkeypatch: pytest.MonkeyPatch) -> None:

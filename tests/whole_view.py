@@ -3,6 +3,7 @@ segment: the reference every kept view must equal, value for value."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 from sokbo.search import dedup
 from sokbo.search.matching import field_lengths
 from sokbo.search.schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories
-from sokbo.search.segments import _natural, _ordinal
+from sokbo.search.segments import _ordinal
 from sokbo.search.view import IndexView
 from sokbo.search.words import FIELDS, _RECORD, WordIndex, word_hash
 
@@ -140,3 +141,8 @@ class WholeWords(WordIndex):
         """The posts that have ``word`` as written, and its count in each of their fields."""
         found = self._slice(word)
         return self._docs[found], self._tf[found]
+
+
+def _natural(s: str) -> tuple[Any, ...]:
+    """The oracle's own order of ids: numbers by value (as ``document.order_key`` sorts them)."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s))
