@@ -68,11 +68,8 @@ class WordTable:
         records = np.frombuffer(b"".join(sketches), dtype=dtype)
         tf = np.stack([records[name] for name in FIELDS], axis=1)
         self.n = len(sketches)
-        self.lengths = np.zeros((self.n, len(FIELDS)))
+        self.lengths = _sums(tf, sizes)
         """Each post's number of words in each field (docnum × field)."""
-        has = np.flatnonzero(sizes)
-        if len(has):
-            self.lengths[has] = np.add.reduceat(tf, (np.cumsum(sizes) - sizes)[has], axis=0, dtype=np.int64)
         # By hash, then by record (so by post): one sort of a unique 64-bit key, no stable argsort.
         key = (records["hash"].astype(np.uint64) << np.uint64(32)) | np.arange(len(records), dtype=np.uint64)
         key.sort()
@@ -96,6 +93,30 @@ class WordTable:
         if i < len(self.hashes) and self.hashes[i] == h:
             return slice(int(self.starts[i]), int(self.starts[i + 1]))
         return slice(0, 0)
+
+
+_SUM_RECORDS = 1 << 20
+"""Records summed at a time by :func:`_sums`. Summed in one go, a segment's 14 million records
+were first widened to 64 bits whole: 336 MB of new memory at each server start, and its page
+faults took 1.5-3.4 s a segment, against 0.04 s a slice at a time."""
+
+
+def _sums(tf: Any, sizes: Any) -> Any:
+    """Each post's counts summed over its records (``sizes[i]`` records each, in order), as
+    floats (posts × fields), a bounded slice of records at a time."""
+    import numpy as np
+
+    out = np.zeros((len(sizes), tf.shape[1]))
+    starts = np.cumsum(sizes) - sizes
+    first = 0
+    while first < len(sizes):
+        last = int(np.searchsorted(starts, starts[first] + _SUM_RECORDS, side="right"))  # one post at least
+        has = first + np.flatnonzero(sizes[first:last])
+        if len(has):
+            base = starts[first]
+            out[has] = np.add.reduceat(tf[base : starts[last - 1] + sizes[last - 1]], starts[has] - base, axis=0, dtype=np.int64)
+        first = last
+    return out
 
 
 class WordIndex:

@@ -75,6 +75,24 @@ def test_words_as_written_are_kept_by_hash_and_found_again() -> None:
     assert index.lengths.tolist() == [[0, 0, 6], [1, 0, 2]]
 
 
+@pytest.mark.parametrize("at_a_time", [1, 3, 50, 1 << 20])
+def test_each_posts_word_counts_are_summed_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch, at_a_time: int) -> None:
+    """A segment's records are summed per post a bounded slice at a time (empty posts, and
+    posts longer than a slice, included): the sums are those of summing each post alone."""
+    import random
+
+    import numpy as np
+
+    from sokbo.search import words
+
+    monkeypatch.setattr(words, "_SUM_RECORDS", at_a_time)
+    rng = random.Random(at_a_time)
+    texts = [" ".join(rng.choice(["동맹", "강화", "한미", "정부", "3.5%"]) for _ in range(rng.choice([0, 1, 7, 60]))) for _ in range(80)]
+    table = words.WordTable([words.sketch_words(t[:9], "", t) for t in texts])
+    expected = [[len(words.written_words(t[:9])), 0, len(words.written_words(t))] for t in texts]
+    assert np.array_equal(table.lengths, np.array(expected, dtype=float))
+
+
 def test_words_as_typed_weigh_by_their_counts_with_diminishing_returns_and_length() -> None:
     """More of a word weighs more, less and less; a word in a long post less than in a short
     one; a title as its weight says; every figure below 1, whatever the other posts."""
