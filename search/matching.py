@@ -21,12 +21,13 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.util.numeric import byte_to_length
 
 from .analysis import bigrams, normalize
 from .query import Quoted
 from .schema import GRAM_FIELDS, from_stored
 from .cache import PostingsCache
-from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, segment_id, unwrap_deletions
+from .whoosh_internals import block_data, field_length_bytes, block_matcher, block_max_id, blocks, field_b, segment_id, unwrap_deletions
 
 LITERAL_CHECKS = 60
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
@@ -47,14 +48,21 @@ class Matches:
 
 
 def field_lengths(reader: Any, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """Each field's length in every document (as Whoosh stores it), for BM25's length norm."""
+    """Each field's length in every document (as Whoosh stores it, 1 at least), for BM25's
+    length norm: a document without the field counts as 1 long, as Whoosh's reader gives it."""
     n = reader.doc_count_all()
     out = {f: np.ones(n) for f in fields}
     for leaf, offset in reader.leaf_readers():
         for f in fields:
-            lengths = [leaf.doc_field_length(d, f, 1) or 1 for d in range(leaf.doc_count_all())]
-            out[f][offset : offset + len(lengths)] = lengths
+            stored = field_length_bytes(leaf, f)
+            if stored:
+                lengths = _BYTE_LENGTHS[np.asarray(stored, dtype=np.intp)]
+                out[f][offset : offset + len(lengths)] = lengths
     return out
+
+
+_BYTE_LENGTHS = np.array([byte_to_length(b) or 1 for b in range(256)], dtype=float)
+"""The length each stored byte stands for (``whoosh.util.numeric.byte_to_length``), 1 at least."""
 
 
 def evaluate(

@@ -30,6 +30,7 @@ from .document import order_key
 from .matching import field_lengths
 from .schema import GRAM_FIELDS, MORPHEME_FIELDS, split_categories
 from .view import IndexView
+from .whoosh_internals import column_values
 from .words import WordIndex, WordTable
 
 DateKey = str
@@ -208,7 +209,7 @@ class ViewCache:
 def _column(reader: Any, name: str, n: int, default: Any) -> list[Any]:
     if not reader.has_column(name):
         return [default] * n
-    return list(reader.column_reader(name))
+    return column_values(reader, name)
 
 
 def _ordinal(day: int) -> int:

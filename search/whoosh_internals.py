@@ -12,11 +12,14 @@ see their parents' attributes) and imports this module for the same check.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 import whoosh
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.columns import NumericColumn, TranslatingColumnReader, VarBytesColumn
 from whoosh.matching.wrappers import FilterMatcher
 
 PINNED = (2, 7, 4)
@@ -72,6 +75,44 @@ def unwrap_deletions(matcher: Any) -> Any:
 def field_b(weighting: Any, field: str) -> float:
     """BM25F's length normalisation ``B`` for ``field`` (its per-field value, else the default)."""
     return weighting._field_B.get(field, weighting.B)
+
+
+def column_values(reader: Any, name: str) -> list[Any]:
+    """Every document's value of the column ``name`` of a segment's ``reader``, in docnum order,
+    as ``list(reader.column_reader(name))`` gives them, but read in one piece: Whoosh reads one
+    value a read, 1.4 million reads when a 100,000-post index opens."""
+    column = reader.column_reader(name)
+    translating = isinstance(column, TranslatingColumnReader)
+    raw = column.raw_column() if translating else column
+    values = _raw_values(raw)
+    if values is None:
+        return list(column)
+    return list(map(column._translate, values)) if translating else values
+
+
+def _raw_values(raw: Any) -> list[Any] | None:
+    """The values of a variable-bytes or numeric column reader, read at once (None: another kind)."""
+    if type(raw) is VarBytesColumn.Reader:  # the values one after another, in docnum order
+        lengths = raw._lengths
+        data = raw._dbfile.get(raw._basepos, sum(lengths))
+        ends = list(accumulate(lengths))
+        return [data[end - length : end] for end, length in zip(ends, lengths)]
+    if type(raw) is NumericColumn.Reader and not raw._reverse:  # fixed width, then defaults
+        count = raw._count
+        data = raw._dbfile.get(raw._basepos, count * raw._fixedlen)
+        values = list(struct.unpack(f"!{count}{raw._typecode}", data)) if count else []
+        return values + [raw._default] * (raw._doccount - count)
+    return None
+
+
+def field_length_bytes(reader: Any, field: str) -> list[int] | None:
+    """Each document's length of ``field`` in a segment's ``reader``, as the byte Whoosh
+    stores (``whoosh.util.numeric.byte_to_length`` decodes it; 0: no such field in that
+    document), read at once; None when the segment stores no lengths of ``field`` (or when
+    ``reader`` is an empty index's, which has no segment)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    column = None if perdoc is None else length_column(perdoc, field)
+    return None if column is None else (_raw_values(column) or list(column))
 
 
 def length_column(perdoc: Any, field: str) -> Any | None:
