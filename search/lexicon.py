@@ -29,10 +29,12 @@ import struct
 import threading
 import time
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from heapq import merge
+from itertools import chain
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -162,17 +164,8 @@ class Lexicon:
         (as its analyser keeps them: lower-cased and stemmed), so each finds what it says."""
         from whoosh.lang.porter2 import stem
 
-        forms: dict[str, dict[str, int]] = {}  # lower-cased -> {as printed: posts}
-        posts: dict[str, int] = {}
-        titles: dict[str, int] = {}
-        for title, *_, latin in self._rows:
-            for lower in {w.lower() for w in latin_words(title)}:
-                titles[lower] = titles.get(lower, 0) + 1
-            for word in latin:
-                printed = forms.setdefault(word.lower(), {})
-                printed[word] = printed.get(word, 0) + 1
-            for lower in {w.lower() for w in latin}:
-                posts[lower] = posts.get(lower, 0) + 1
+        live = self._live
+        forms, posts, titles = live.latin() if live.latin is not None else LatinCounts.of(self._rows)
         return [
             (max(printed, key=lambda w: (printed[w], not w.islower(), w)), titles.get(lower, 0) * TITLE_WEIGHT + posts[lower])
             for lower, printed in forms.items()
@@ -188,10 +181,7 @@ class Lexicon:
     @_built
     def _title_words(self) -> dict[str, int]:
         """The titles' Hangul words as printed that are not index terms, and how many titles print each."""
-        counts: dict[str, int] = {}
-        for title in self._posts:
-            for word in set(_TITLE_WORD.findall(title)):
-                counts[word] = counts.get(word, 0) + 1
+        counts = Counter(chain.from_iterable(set(_TITLE_WORD.findall(title)) for title in self._posts))
         return {w: n for w, n in counts.items() if w not in self.df}
 
     @_built
@@ -326,12 +316,59 @@ class Lexicon:
 
 
 class Live(NamedTuple):
-    """The live posts of an index (:data:`Post`), oldest first, and a function giving the
-    per-segment completers of their titles with the item of :attr:`Lexicon.titles` each of
-    their items is (see :meth:`.Completer.merged`); None for posts given as a list."""
+    """The live posts of an index (:data:`Post`), oldest first, and functions giving what is
+    kept per segment: the completers of their titles with the item of :attr:`Lexicon.titles`
+    each of their items is (see :meth:`.Completer.merged`), and their :class:`LatinCounts`
+    summed. None for posts given as a list."""
 
     posts: list[Post]
     titles: Callable[[], list[tuple[Completer, Sequence[int]]]] | None
+    latin: Callable[[], LatinCounts] | None = None
+
+
+class LatinCounts(NamedTuple):
+    """Of some posts: each Latin word (lower-cased) as each way it is printed, with the posts
+    printing it so; the posts that print it in any letter case; and those whose title does."""
+
+    forms: dict[str, dict[str, int]]
+    posts: dict[str, int]
+    titles: dict[str, int]
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[Any, ...]]) -> LatinCounts:
+        """The counts of these posts (rows: title first, Latin words last)."""
+        forms: dict[str, dict[str, int]] = {}
+        posts: dict[str, int] = {}
+        titles: dict[str, int] = {}
+        for row in rows:
+            title, latin = row[0], row[-1]
+            for lower in {w.lower() for w in latin_words(title)}:
+                titles[lower] = titles.get(lower, 0) + 1
+            for word in latin:
+                printed = forms.setdefault(word.lower(), {})
+                printed[word] = printed.get(word, 0) + 1
+            for lower in {w.lower() for w in latin}:
+                posts[lower] = posts.get(lower, 0) + 1
+        return cls(forms, posts, titles)
+
+    @classmethod
+    def summed(cls, parts: Sequence[LatinCounts]) -> LatinCounts:
+        """The counts of the posts of all ``parts`` (each part's own posts)."""
+        if len(parts) == 1:
+            return parts[0]
+        total = cls({}, {}, {})
+        for part in parts:
+            for lower, printed in part.forms.items():
+                into = total.forms.get(lower)
+                if into is None:
+                    total.forms[lower] = dict(printed)
+                else:
+                    for word, n in printed.items():
+                        into[word] = into.get(word, 0) + n
+            for mine, theirs in ((total.posts, part.posts), (total.titles, part.titles)):
+                for lower, n in theirs.items():
+                    mine[lower] = mine.get(lower, 0) + n
+        return total
 
 
 class _SegmentTitles:
@@ -376,13 +413,16 @@ class Segments:
         self._terms: dict[str, dict[str, dict[bytes, int]]] = {}
         self._posts: dict[str, list[tuple[str, str, str, str, tuple[str, ...]]]] = {}
         self._titles: dict[str, _SegmentTitles] = {}
+        self._latin: dict[str, tuple[int, LatinCounts]] = {}
+        """Each segment's :class:`LatinCounts` of its live posts, with its number of deleted
+        posts then (a segment's deletions only grow, so the number tells whether they changed)."""
 
     def __len__(self) -> int:
         return len(self._terms)
 
     def ids(self) -> set[str]:
         with self._lock:
-            return set(self._terms) | set(self._posts) | set(self._titles)
+            return set(self._terms) | set(self._posts) | set(self._titles) | set(self._latin)
 
     def terms(self, leaf: Any) -> dict[str, dict[bytes, int]]:
         return self._cached(self._terms, leaf, lambda: {f: dict(_field_terms(leaf, f)) for f in MORPHEME_FIELDS})
@@ -390,9 +430,10 @@ class Segments:
     def live(self, reader: Any) -> Live:
         """The live posts of ``reader``, oldest first (by day, then id), with their recency,
         and the per-segment completers of their titles (built when first wanted, then kept)."""
-        runs, segments = [], []
+        runs, segments, deletions = [], [], []
         for leaf, _offset in _leaves(reader):
             deleted = leaf.is_deleted if leaf.has_deletions() else None
+            deletions.append((segment_id(leaf), leaf.doc_count_all() - leaf.doc_count()))
             rows = self._cached(self._posts, leaf, lambda: _stored_posts(leaf))
             titles = self._cached(self._titles, leaf, lambda: _SegmentTitles(rows))  # noqa: B023 - called at once
             run = len(runs)
@@ -414,7 +455,20 @@ class Segments:
                 parts.append((titles.completer, array("q", np.where(items >= 0, last - items, -1).tobytes())))
             return parts
 
-        return Live(posts, title_parts)
+        def latin_counts() -> LatinCounts:
+            parts = []
+            for (key, n_deleted), run, (_, rows) in zip(deletions, runs, segments):
+                with self._lock:
+                    found = self._latin.get(key) if key is not None else None
+                if found is None or found[0] != n_deleted:
+                    found = (n_deleted, LatinCounts.of(rows[doc] for _, _, doc in run))
+                    if key is not None:
+                        with self._lock:
+                            self._latin[key] = found
+                parts.append(found[1])
+            return LatinCounts.summed(parts)
+
+        return Live(posts, title_parts, latin_counts)
 
     def read_live(self, open_reader: Callable[[], Any]) -> Live:
         reader = open_reader()
@@ -426,7 +480,7 @@ class Segments:
     def keep(self, ids: set[str]) -> None:
         """Forget every segment but these."""
         with self._lock:
-            for cache in (self._terms, self._posts, self._titles):
+            for cache in (self._terms, self._posts, self._titles, self._latin):
                 for stale in set(cache) - ids:
                     del cache[stale]
 

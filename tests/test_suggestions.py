@@ -109,7 +109,8 @@ def test_the_lexicon_follows_updates_reading_only_new_segments(tmp_path: Path) -
 def test_title_completions_per_segment_answer_as_one_completer_of_every_title(tmp_path: Path) -> None:
     """Titles complete from one completer per segment, read as one: the answers are those of a
     single completer over each title's newest live post, across segments that lose posts, hold
-    the same title twice, and merge; a publish builds a completer for its new segment only."""
+    the same title twice, and merge; a publish builds a completer for its new segment only.
+    The Latin words' counts, summed per segment, are those of every live post too."""
     import random
 
     from sokbo.indexer.build import build_index
@@ -146,6 +147,9 @@ def test_title_completions_per_segment_answer_as_one_completer_of_every_title(tm
         for prefix in sorted(prefixes):
             for limit, slips in ((10, True), (3, False), (1, True)):
                 assert merged.complete(prefix, limit, slips) == whole.complete(prefix, limit, slips), (step, prefix)
+        # the Latin words' counts, kept per segment too, are those of every live post
+        assert sorted(lexicon._latin) == sorted(Lexicon(lexicon.df, lexicon.title_df, list(lexicon._rows))._latin), step
+        assert len(lexicon._latin) > 10
         if step == 0:
             kept = service._lexicons._segments._titles  # noqa: SLF001
             assert all(kept[k] is first[k] for k in first if k in kept)  # not built again
