@@ -35,9 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from heapq import merge
 from itertools import chain
-from typing import Any, NamedTuple, TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from . import memory
 from .analysis import get_kiwi
@@ -46,6 +44,9 @@ from .hangul import final_consonant
 from .schema import MORPHEME_FIELDS, from_stored
 from .suggest import Completer, InitialsIndex, Speller
 from .whoosh_internals import segment_id, term_table
+
+if TYPE_CHECKING:  # NumPy is for searching: `sokbo index` never imports it
+    import numpy as np
 
 TITLE_WEIGHT = 100
 """How many body mentions one title is worth when ranking completions and 초성 expansions."""
@@ -391,6 +392,8 @@ class _SegmentTitles:
             if self._completer is None:
                 rows = self._rows
                 completer = Completer([(rows[doc][0], place) for place, doc in enumerate(self.order)], distinct=False)
+                import numpy as np
+
                 self._docs = np.asarray([self.order[place] for _, place in completer.entries], dtype=np.int64)
                 self._completer = completer
             return self._completer
@@ -441,6 +444,8 @@ class Segments:
             segments.append((titles, rows))
         ordered = list(merge(*runs))  # each run is in order already
         posts: list[Post] = []
+        import numpy as np
+
         row_of = [np.full(len(rows), -1, dtype=np.int64) for _, rows in segments]
         for n, (_, run, doc) in enumerate(ordered):
             title, url, post_id, _, latin = segments[run][1][doc]
