@@ -354,7 +354,7 @@ def _build_index(
                     for state in plan.gone.values():  # a changed post is added again below
                         writer.delete(state.id)
                 _write(writer, todo, workers, on_report, procs or default_procs(len(todo)))
-                writer.manifest = _manifest(site, posts_dir, indexed)
+                writer.manifest = functools.partial(_manifest, site, posts_dir, indexed)  # once committed
             summary.posts = writer.posts
         else:
             summary.posts = len(plan.kept)

@@ -120,12 +120,14 @@ class Generation:
     ix: Any
     meta: dict[str, Any] = field(default_factory=dict)
     """Saved as ``sokbo.json``: schema version, build and update times, counts, site."""
-    manifest: dict[str, Any] | None = field(default_factory=dict)
+    manifest: Manifest | None = field(default_factory=dict)
     """Saved as ``manifest.json``: what the indexer needs to tell what changed (None: an edit
-    keeps the one the generation has)."""
+    keeps the one the generation has). A function is called for it once the block is done,
+    after the commit: building a 100,000-post manifest (0.1-0.2 s) then no longer delays it."""
 
 
 Notify = Callable[[str], None]
+Manifest = dict[str, Any] | Callable[[], dict[str, Any]]
 
 
 def ignore(*_args: Any) -> None:
@@ -427,7 +429,7 @@ class IndexStore:
                 ix.close()
             self.record_files(gen)
             if gen.manifest is not None:  # else the one it has stays
-                _write_json(gen.path / MANIFEST, gen.manifest)
+                _write_json(gen.path / MANIFEST, _resolved(gen.manifest))
             _write_json(gen.path / META, gen.meta)
 
     @contextmanager
@@ -511,7 +513,7 @@ class IndexStore:
             yield gen
             ix.close()
             self.record_files(gen)
-            _write_json(tmp / MANIFEST, gen.manifest or {})
+            _write_json(tmp / MANIFEST, _resolved(gen.manifest or {}))
             _write_json(tmp / META, gen.meta)
             _fsync_tree(tmp)
             os.rename(tmp, self.root / name)
@@ -605,6 +607,10 @@ def _parse_json(raw: bytes) -> dict[str, Any] | None:
     except ValueError:  # UnicodeDecodeError is a ValueError
         return None
     return data if isinstance(data, dict) else None
+
+
+def _resolved(manifest: Manifest) -> dict[str, Any]:
+    return manifest() if callable(manifest) else manifest
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

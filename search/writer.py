@@ -19,6 +19,7 @@ how work is shared out, is the caller's business (the indexer's: :mod:`sokbo.ind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -51,8 +52,9 @@ class IndexWriter:
         self._replace = replace
         self._writer: Any = None
         self._parts: list[PartResult] = []
-        self.manifest: dict[str, Any] | None = None
-        """What the indexer needs next run to tell what changed: saved with the commit when set."""
+        self.manifest: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
+        """What the indexer needs next run to tell what changed: saved with the commit when set
+        (a function: called after the commit, see :attr:`.store.Generation.manifest`)."""
         self.posts = 0
         """The number of posts in the index after the commit."""
 
