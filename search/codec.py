@@ -26,7 +26,7 @@ from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from .whoosh_internals import length_column
+from .whoosh_internals import length_bytes
 
 INLINE_LIMIT = 8
 """Posting lists shorter than this live in the term's record (measured: 35% less commit time)."""
@@ -53,11 +53,11 @@ class _PerDocReader(whoosh3.W3PerDocReader):
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            reader = length_column(self, fieldname)
-            if reader is None:
+            stored = length_bytes(self, fieldname)  # read at once, not one read a document
+            if stored is None:
                 return default
             # As Whoosh decodes them, a zero byte (no such field in that post) included.
-            lengths = self._lengths[fieldname] = [byte_to_length(b) if b else None for b in reader]
+            lengths = self._lengths[fieldname] = [byte_to_length(b) if b else None for b in stored]
         return lengths[docnum]
 
 

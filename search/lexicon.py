@@ -74,6 +74,8 @@ def latin_words(text: str) -> list[str]:
     # Runs, then a filter: a regex with look-arounds, tried at every Hangul syllable, took
     # 40% of reading a segment's posts for the lexicon (2.4 of 6 s for 50,000 posts).
     return [w for w in _ALNUM_RUN.findall(text) if len(w) > 1 and w[0].isalpha()]
+
+
 _LENGTHS = struct.Struct("!ii")  # Whoosh's ordered hash file: key length, value length
 _DOC_FREQ = struct.Struct("!I")  # W3TermInfo: flags (B), weight (f), doc frequency (I), ...
 _DOC_FREQ_OFFSET = 5

@@ -27,7 +27,7 @@ from .analysis import bigrams, normalize
 from .query import Quoted
 from .schema import GRAM_FIELDS, from_stored
 from .cache import PostingsCache
-from .whoosh_internals import block_data, field_length_bytes, block_matcher, block_max_id, blocks, field_b, segment_id, unwrap_deletions
+from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, field_length_bytes, segment_id, unwrap_deletions
 
 LITERAL_CHECKS = 60
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""

@@ -35,7 +35,6 @@ from .words import WordIndex, WordTable
 
 DateKey = str
 """A post's place in date order: :func:`.document.order_key` of its timestamp and id."""
-"""A post's place in date order: its timestamp, then its id in natural order."""
 
 
 @dataclass(frozen=True)

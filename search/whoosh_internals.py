@@ -111,7 +111,12 @@ def field_length_bytes(reader: Any, field: str) -> list[int] | None:
     document), read at once; None when the segment stores no lengths of ``field`` (or when
     ``reader`` is an empty index's, which has no segment)."""
     perdoc = getattr(reader, "_perdoc", None)
-    column = None if perdoc is None else length_column(perdoc, field)
+    return None if perdoc is None else length_bytes(perdoc, field)
+
+
+def length_bytes(perdoc: Any, field: str) -> list[int] | None:
+    """:func:`field_length_bytes` of a per-document reader (None: no lengths of ``field``)."""
+    column = length_column(perdoc, field)
     return None if column is None else (_raw_values(column) or list(column))
 
 

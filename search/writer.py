@@ -19,16 +19,18 @@ how work is shared out, is the caller's business (the indexer's: :mod:`sokbo.ind
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from .codec import segment_writer
 from .document import Post
 from .files import ReadStorage
 from .schema import to_fields
 from .whoosh_internals import discard_segment, finalize_segment, publish_segments, release
+
+if TYPE_CHECKING:
+    from .store import Manifest
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class IndexWriter:
         self._replace = replace
         self._writer: Any = None
         self._parts: list[PartResult] = []
-        self.manifest: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
+        self.manifest: Manifest | None = None
         """What the indexer needs next run to tell what changed: saved with the commit when set
         (a function: called after the commit, see :attr:`.store.Generation.manifest`)."""
         self.posts = 0
