@@ -1,6 +1,18 @@
-"""sokbo's Whoosh codec: Whoosh 2.7.4's own format, with two of its costs removed.
+"""sokbo's Whoosh codec: Whoosh 2.7.4's files, with posting blocks and positions as arrays.
 
-Measured on the corpus, most of a segment's commit time went to two things this codec changes:
+Whoosh writes a posting list in blocks of up to 128 postings, each a pickled tuple of Python
+ints, floats and (for a field with positions) one pickled list of positions per posting, and
+a pickled header before it. At 100,000 posts, unpickling those took most of a phrase query's
+time (a common word has thousands of blocks; a phrase reads the positions of each candidate).
+This codec writes each block as a fixed header and packed arrays instead (:class:`Block`):
+docnum deltas, weights, each posting's value length and the values one after another, and
+:class:`ArrayPositions` stores a posting's positions as 4-byte integers, so a block's
+postings and positions are read with one ``numpy.frombuffer`` each
+(:mod:`~sokbo.search.matching`). Whoosh's own matcher interface still reads them (merges,
+``all_items``), through the same subclass. The postings of other files (terms, lengths,
+stored fields, columns) are Whoosh's own.
+
+Measured on the corpus, most of a segment's commit time went to two more things this codec changes:
 
 * **Rare terms get a block each.** Most terms of a news corpus occur in one to a few posts,
   and Whoosh wrote each such posting list as a pickled, zlib-compressed block in the postings
@@ -14,16 +26,23 @@ Measured on the corpus, most of a segment's commit time went to two things this 
   document (BM25 needs each field's length) both ask for one document's length through a
   column reader; here each field's lengths are decoded into a list once per segment reader.
 
-The on-disk format is Whoosh's own, so any Whoosh 2.7.4 can still read the index.
+A postings file starts with :data:`MAGIC` (Whoosh's own codec starts its with another), so
+Whoosh's stock reader refuses it instead of misreading it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import struct
+import sys
+import zlib
+from array import array
+from itertools import accumulate
+from typing import Any, NamedTuple
 
+from whoosh import formats
 from whoosh.codec import whoosh3
 from whoosh.matching import ListMatcher
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .whoosh_internals import length_bytes
@@ -34,7 +53,99 @@ LIMIT_MB = 256
 """Memory for in-flight postings per writer before Whoosh spills sorted runs to disk."""
 
 
+MAGIC = b"SKB1"
+"""The first bytes of each posting list in blocks (Whoosh's codec writes ``W3Bl``)."""
+_HEADER = struct.Struct("<iIIdBBBB")
+"""A block's header: its data's length in bytes (negative: the list's last block), postings,
+last docnum, highest weight, shortest and longest field length (as Whoosh's length bytes),
+how weights are stored (:data:`_ONES`, :data:`_SAME`, :data:`_EACH`) and whether the data
+is zlib-compressed."""
+_ONES, _SAME, _EACH = 0, 1, 2
+_SWAP = sys.byteorder == "big"
+"""Arrays are stored little-endian; a big-endian machine swaps them on the way."""
+
+
+class ArrayPositions(formats.Positions):
+    """Whoosh's ``Positions`` format, each posting's positions stored as 4-byte integers
+    (little-endian) instead of a pickled list of deltas: decoded in one call, and a block's
+    positions, laid end to end, as one array.
+
+    Example:
+        >>> f = ArrayPositions(field_boost=2.0)
+        >>> f.decode_positions(f.encode([3, 8, 20])), f.decode_frequency(f.encode([3, 8, 20]))
+        ([3, 8, 20], 3)
+    """
+
+    def encode(self, poslist: Any) -> bytes:
+        return _packed(array("I", poslist))
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        return _unpacked("I", valuestring).tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // 4
+
+
+class Block(NamedTuple):
+    """One block of a posting list as stored: arrays, decoded without a per-posting step."""
+
+    deltas: array
+    """Docnums as differences (the first from 0), ``array("I")``."""
+    weights: None | float | array
+    """None: every weight 1.0; a float: all the same; else ``array("f")``, one each."""
+    lengths: array | None
+    """Each posting's value length in bytes (``array("I")``); None: the field stores no values."""
+    values: bytes
+    """The postings' values end to end (for :class:`ArrayPositions`: 4-byte positions)."""
+
+
+def _packed(values: array) -> bytes:
+    if _SWAP:
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _unpacked(typecode: str, data: bytes) -> array:
+    values = array(typecode)
+    values.frombytes(data)
+    if _SWAP:
+        values.byteswap()
+    return values
+
+
 class _PostingsWriter(whoosh3.W3PostingsWriter):
+    def _write_block(self, last: bool = False) -> None:
+        if self._byteids:  # term vectors (sokbo's schema has none): Whoosh's own blocks
+            return super()._write_block(last)
+        if not self._blockcount:
+            self._postfile.write(MAGIC)
+        self._terminfo.add_block(self)
+        ids, weights, values = self._ids, self._weights, self._values
+        deltas = array("I", (b - a for a, b in zip((0, *ids), ids)))
+        if all(w == 1.0 for w in weights):
+            kind, packed = _ONES, b""
+        elif all(w == weights[0] for w in weights):
+            kind, packed = _SAME, struct.pack("<d", weights[0])
+        else:
+            kind, packed = _EACH, _packed(weights)
+        data = _packed(deltas) + packed
+        if values:
+            if len(values) != len(ids):  # Whoosh keeps only non-empty values: they must be all
+                raise ValueError(f"{len(ids)} postings but {len(values)} values in a block of {self._terminfo!r}")
+            data += _packed(array("I", map(len, values))) + b"".join(values)
+        compressed = zlib.compress(data, self._compression) if self._compression else data
+        packed_flag = len(compressed) < len(data)
+        if packed_flag:
+            data = compressed
+        self._postfile.write(
+            _HEADER.pack(-len(data) if last else len(data), len(ids), ids[-1], self._maxweight,
+                         length_to_byte(self._minlength), length_to_byte(self._maxlength), kind, packed_flag)
+        )
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
     def finish_postings(self) -> Any:
         if self.written() or len(self) >= self._inlinelimit:
             return super().finish_postings()
@@ -43,6 +154,66 @@ class _PostingsWriter(whoosh3.W3PostingsWriter):
         terminfo.set_inlined(self._ids, self._weights, self._values)
         self._terminfo = None
         return terminfo
+
+
+class _LeafMatcher(whoosh3.W3LeafMatcher):
+    """Whoosh's block matcher over :class:`_PostingsWriter`'s blocks; :meth:`block` gives
+    the block it is at as arrays."""
+
+    def _read_header(self) -> None:
+        magic = self._postfile.get(self._startoffset, len(MAGIC))
+        if magic != MAGIC:
+            raise ValueError(f"not a sokbo posting list (it starts with {magic!r})")
+        self._baseoffset = self._startoffset + len(MAGIC)
+
+    def _goto(self, position: int) -> None:
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        length, count, last, weight, shortest, longest, kind, packed = _HEADER.unpack(self._postfile.get(position, _HEADER.size))
+        self._lastblock = length < 0
+        self._dataoffset = position + _HEADER.size
+        self._nextoffset = self._dataoffset + abs(length)
+        self._blocklength, self._maxid, self._maxweight, self._compression = count, last, weight, packed
+        self._weightkind = kind
+        self._minlength, self._maxlength = byte_to_length(shortest), byte_to_length(longest)
+
+    def block(self) -> Block:
+        """The block the matcher is at, read and decoded once."""
+        if self._data is None:
+            self._read_data()
+        return self._data
+
+    def _read_data(self) -> None:
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            data = zlib.decompress(data)
+        n, at = self._blocklength, 4 * self._blocklength
+        weights: None | float | array = None
+        if self._weightkind == _SAME:
+            weights, at = struct.unpack_from("<d", data, at)[0], at + 8
+        elif self._weightkind == _EACH:
+            weights, at = _unpacked("f", data[at : at + 4 * n]), at + 4 * n
+        lengths = _unpacked("I", data[at : at + 4 * n]) if at < len(data) else None
+        values = data[at + 4 * n :] if lengths is not None else b""
+        self._data = Block(_unpacked("I", data[: 4 * n]), weights, lengths, values)
+
+    def _read_ids(self) -> None:
+        self._ids = list(accumulate(self.block().deltas))
+
+    def _read_weights(self) -> None:
+        weights = self.block().weights
+        if weights is None or isinstance(weights, float):
+            self._weights = array("f", [1.0 if weights is None else weights]) * self._blocklength
+        else:
+            self._weights = weights
+
+    def _read_values(self) -> None:
+        block = self.block()
+        if block.lengths is None:
+            self._values = (None,) * self._blocklength
+            return
+        ends = list(accumulate(block.lengths))
+        self._values = tuple(block.values[end - length : end] for end, length in zip(ends, block.lengths))
 
 
 class _PerDocReader(whoosh3.W3PerDocReader):
@@ -62,7 +233,8 @@ class _PerDocReader(whoosh3.W3PerDocReader):
 
 
 class SokboCodec(whoosh3.W3Codec):
-    """Whoosh's W3 codec with short posting lists inlined and field lengths cached."""
+    """Whoosh's W3 codec with posting blocks as arrays, short posting lists inlined and
+    field lengths cached."""
 
     def __init__(self) -> None:
         super().__init__(inlinelimit=INLINE_LIMIT)
@@ -74,7 +246,8 @@ class SokboCodec(whoosh3.W3Codec):
 
     def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
         if not terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+            offset, length = terminfo.extent()
+            return _LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
         ids, weights, values = terminfo.inlined_postings()
         values = values or (None,) * len(ids)  # no values stored: one None each, as in a block
         return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)

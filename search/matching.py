@@ -3,10 +3,11 @@
 Facets need every matching document and the page needs the best ten. Whoosh gets both by
 walking a tree of matchers one posting at a time in Python; for words as common as 있습니다
 (its stem in 5,600 posts, its bigrams in as many, in five fields) that walk was nearly all of
-a query's time. Here each term's posting list is read a block at a time into arrays, scored
-with BM25F in one vectorised step, and ``And``/``Or``/``AndNot`` become operations on dense
-arrays over the index's document numbers. A phrase is the intersection of its words, then
-positions are read for those documents only, rarest word first.
+a query's time. Here each term's posting list is read a block at a time into arrays (the
+codec stores blocks as arrays: :mod:`~sokbo.search.codec`), scored with BM25F in one
+vectorised step, and ``And``/``Or``/``AndNot`` become operations on dense arrays over the
+index's document numbers. A phrase is the intersection of its words, then positions are read
+for those documents only, rarest word first, as arrays of ``(docnum, start)`` keys.
 
 Sets and scores are exactly Whoosh's: ``searcher.docs_for_query`` and Whoosh's BM25F scores
 for the same query (tests check both). NumPy is imported only here, when searching, so
@@ -16,7 +17,6 @@ for the same query (tests check both). NumPy is imported only here, when searchi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from .analysis import bigrams, normalize
 from .query import Quoted
 from .schema import GRAM_FIELDS, from_stored
 from .cache import PostingsCache
-from .whoosh_internals import block_data, block_matcher, block_max_id, blocks, field_b, field_length_bytes, segment_id, unwrap_deletions
+from .whoosh_internals import block_matcher, blocks, field_b, field_length_bytes, segment_id, unwrap_deletions
 
 LITERAL_CHECKS = 60
 """At most this many posts are read to look for a quoted phrase as typed (the best-scored)."""
@@ -282,22 +282,16 @@ class _Evaluator:
         found: list[int] = []
         for reader, offset in self.leaves:
             end = offset + reader.doc_count_all()
-            docs = [int(d) - offset for d in candidates if offset <= d < end]
-            starts: dict[int, set[int]] = {}
-            for n, i in enumerate(order):
-                positions = _positions(reader, field, words[i], docs)
-                narrowed: dict[int, set[int]] = {}
-                for d in docs:
-                    here = {p - i for p in positions.get(d, ())}
-                    if n:
-                        here &= starts[d]
-                    if here:
-                        narrowed[d] = here
-                starts = narrowed
-                docs = sorted(starts)
-                if not docs:
+            docs = candidates[(candidates >= offset) & (candidates < end)] - offset
+            starts: np.ndarray | None = None  # docnum << 32 | where the phrase would start (+ len(words))
+            for i in order:
+                if not len(docs):
                     break
-            found.extend(d + offset for d in docs)
+                at_docs, positions = _positions(reader, field, words[i], docs)
+                keys = np.unique((at_docs << 32) | (positions - i + len(words)))
+                starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+                docs = np.unique(starts >> 32)
+            found.extend((docs + offset).tolist())
         return found
 
 
@@ -328,19 +322,18 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """All ``(docnums, weights)`` of one segment's posting list, deleted documents included."""
     blocked = block_matcher(matcher)  # deletions unwrapped: the caller masks every non-live document
     if blocked is not None:  # whole blocks at once: no per-posting calls
-        ids: list[np.ndarray] = []
+        deltas: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for block in blocks(blocked):
-            deltas, w, _values = block_data(block)
-            count = len(deltas)
-            ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-            if w is None:
-                weights.append(np.ones(count))
-            elif isinstance(w, float):
-                weights.append(np.full(count, w))
-            else:
-                weights.append(np.asarray(w, dtype=np.float64))
-        return np.concatenate(ids), np.concatenate(weights)
+        lasts: list[int] = []
+        for at in blocks(blocked):
+            block = at.block()
+            deltas.append(np.frombuffer(block.deltas, dtype=np.uint32))
+            weights.append(_weights(block.weights, len(block.deltas)))
+            lasts.append(at.block_max_id())
+        joined = np.concatenate(deltas).astype(np.int64)
+        # Each block's first delta is from 0: make it from the previous block's last docnum.
+        joined[np.cumsum([len(d) for d in deltas[:-1]], dtype=np.int64)] -= np.asarray(lasts[:-1], dtype=np.int64)
+        return np.cumsum(joined), np.concatenate(weights)
     matcher = unwrap_deletions(matcher)
     docs: list[int] = []
     tf: list[float] = []
@@ -351,36 +344,54 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(docs, dtype=np.int64), np.asarray(tf, dtype=np.float64)
 
 
-def _positions(reader: Any, field: str, word: str, docs: list[int]) -> dict[int, list[int]]:
-    """Positions of ``word`` in each of ``docs`` (ascending, in this segment's numbering).
+def _weights(stored: Any, count: int) -> np.ndarray:
+    """A block's weights as float64 (stored: None for all 1.0, one float for all, or an array)."""
+    if stored is None:
+        return np.ones(count)
+    if isinstance(stored, float):
+        return np.full(count, stored)
+    return np.frombuffer(stored, dtype=np.float32).astype(np.float64)
 
-    Reads only the blocks that hold one of ``docs``, and decodes only their positions.
+
+def _positions(reader: Any, field: str, word: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position of ``word`` in ``docs`` (ascending, in this segment's numbering), as
+    ``(docnums, positions)`` arrays (int64) of the same length.
+
+    Reads only the blocks that hold one of ``docs``, and decodes their positions as one array each.
     """
-    out: dict[int, list[int]] = {}
-    if not docs or (field, word) not in reader:
-        return out
+    none = np.zeros(0, dtype=np.int64)
+    if not len(docs) or (field, word) not in reader:
+        return none, none
     matcher = reader.postings(field, word)
     blocked = block_matcher(matcher)  # `docs` are live already
+    at_docs: list[np.ndarray] = []
+    positions: list[np.ndarray] = []
     if blocked is None:  # a short list stored inline (see codec.py)
         matcher = unwrap_deletions(matcher)
-        wanted = set(docs)
+        wanted = set(docs.tolist())
         while matcher.is_active():
             if matcher.id() in wanted:
-                out[matcher.id()] = matcher.value_as("positions")
+                found = np.asarray(matcher.value_as("positions"), dtype=np.int64)
+                at_docs.append(np.full(len(found), matcher.id(), dtype=np.int64))
+                positions.append(found)
             matcher.next()
-        return out
-    decode = blocked.format.decoder("positions")
-    i = 0
-    for block in blocks(blocked):
-        if i >= len(docs):
-            break
-        last = block_max_id(block)
-        if last >= docs[i]:  # else no wanted doc is in this block
-            deltas, _weights, values = block_data(block)  # positions: one value each
-            where = {d: k for k, d in enumerate(accumulate(deltas))}
-            while i < len(docs) and docs[i] <= last:
-                k = where.get(docs[i])
-                if k is not None:
-                    out[docs[i]] = decode(values[k])
-                i += 1
-    return out
+    else:
+        i = 0
+        for at in blocks(blocked):
+            if i >= len(docs):
+                break
+            last = at.block_max_id()
+            if last < docs[i]:  # no wanted doc is in this block
+                continue
+            j = int(np.searchsorted(docs, last, side="right"))
+            block = at.block()  # positions: each posting's value, 4 bytes a position
+            ids = np.cumsum(np.frombuffer(block.deltas, dtype=np.uint32), dtype=np.int64)
+            counts = np.frombuffer(block.lengths, dtype=np.uint32) // 4
+            owners = np.repeat(ids, counts)
+            keep = np.isin(owners, docs[i:j])
+            at_docs.append(owners[keep])
+            positions.append(np.frombuffer(block.values, dtype="<u4")[keep].astype(np.int64))
+            i = j
+    if not at_docs:
+        return none, none
+    return np.concatenate(at_docs), np.concatenate(positions)

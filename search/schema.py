@@ -15,6 +15,7 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import bigram_analyzer, korean_analyzer
+from .codec import ArrayPositions
 from .dedup import sketch_body, sketch_title
 from .document import Post
 from .words import sketch_words
@@ -35,7 +36,7 @@ POSITIONED_GRAM_FIELDS = frozenset({TITLE_GRAMS})
 TITLE_FIELDS = ("title", TITLE_GRAMS)
 """The searchable fields made of the title."""
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bumped whenever the schema or the analysis changes, so an old index is rebuilt, not misread."""
 
 # Separates multi-valued column values (categories).
@@ -48,10 +49,10 @@ def build_schema() -> Schema:
     grams = bigram_analyzer()
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
-        title=TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["title"]),
-        summary=TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["summary"]),
-        body=TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["body"]),
-        title_grams=TEXT(analyzer=grams, field_boost=FIELD_WEIGHTS["title_grams"]),
+        title=_positioned(TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["title"])),
+        summary=_positioned(TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["summary"])),
+        body=_positioned(TEXT(analyzer=kor, stored=True, field_boost=FIELD_WEIGHTS["body"])),
+        title_grams=_positioned(TEXT(analyzer=grams, field_boost=FIELD_WEIGHTS["title_grams"])),
         # Without positions: they would double the cost of a full build (measured: the body's
         # bigrams are more postings than all morpheme fields together). Phrases in the body
         # are matched by morpheme positions instead.
@@ -73,6 +74,12 @@ def build_schema() -> Schema:
         image=STORED(),
         path=STORED(),
     )
+
+
+def _positioned(field: TEXT) -> TEXT:
+    """``field`` with its positions stored as arrays (:class:`~sokbo.search.codec.ArrayPositions`)."""
+    field.format = ArrayPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def summary_text(post: Post) -> str:

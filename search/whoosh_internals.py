@@ -37,34 +37,22 @@ if tuple(whoosh.__version__) != PINNED:
 
 
 def block_matcher(matcher: Any) -> Any | None:
-    """The matcher of a posting list stored in blocks, deletions unwrapped (the caller masks
-    deleted documents itself); None for anything else (a short list stored inline)."""
+    """The matcher of a posting list stored in blocks by sokbo's codec, deletions unwrapped
+    (the caller masks deleted documents itself); None for anything else (a short list stored
+    inline). Read its blocks with :func:`blocks`, each one's arrays with its ``block()``."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    return matcher if type(matcher) is W3LeafMatcher else None
+    return matcher if isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "block") else None
 
 
 def blocks(matcher: Any) -> Iterator[Any]:
-    """``matcher`` (from :func:`block_matcher`) moved to each of its blocks in turn; read each
-    one's last docnum with :func:`block_max_id` and its postings with :func:`block_data`."""
+    """``matcher`` (from :func:`block_matcher`) moved to each of its blocks in turn; its
+    ``block_max_id()`` is the block's last docnum (known without decoding the block)."""
     while True:
         yield matcher
         if matcher._lastblock:
             return
         matcher._next_block()
-
-
-def block_max_id(matcher: Any) -> int:
-    """The last docnum of the block ``matcher`` is at (known without decoding the block)."""
-    return matcher._maxid
-
-
-def block_data(matcher: Any) -> tuple[Any, Any, Any]:
-    """``(docnum deltas, weights, values)`` of the block ``matcher`` is at, decoded once.
-    Weights are None (all 1), one float for all, or one per posting."""
-    if matcher._data is None:
-        matcher._read_data()
-    return matcher._data
 
 
 def unwrap_deletions(matcher: Any) -> Any:

@@ -69,3 +69,47 @@ def test_segments_with_inlined_postings_merge(tmp_path: Path) -> None:
         assert list(a.lexicon(field)) == list(b.lexicon(field))
         for term in a.lexicon(field):
             assert postings(a, field, term) == postings(b, field, term), (field, term)
+
+
+def test_blocks_read_as_arrays_give_whooshs_postings_and_positions(tmp_path: Path) -> None:
+    """The search path reads each block's arrays at once (matching.py); on posting lists of
+    several blocks (each post six times: common words have 300 postings, three blocks) it
+    gives exactly what Whoosh's matcher gives one posting at a time, for every live docnum
+    and for any subset of them."""
+    import random
+
+    import numpy as np
+
+    from sokbo.search.matching import _positions, _read_postings
+
+    posts = [r.post for r in (read_post(f, Site()) for f in iter_post_files(SAMPLES)) if r.post] * 6
+    ix = windex.create_in(str(tmp_path), build_schema())
+    with segment_writer(ix) as writer:
+        for post in posts:
+            writer.add_document(**to_fields(post))
+    with segment_writer(ix) as writer:
+        writer.delete_by_term("id", posts[0].id)  # deletions: read all the same, masked by the caller
+    reader = windex.open_dir(str(tmp_path)).reader()
+    assert reader.is_atomic() and reader.has_deletions()
+    rng = random.Random(5)
+    several = 0
+    for field in ("body", "title_grams", "grams"):
+        for term in reader.lexicon(field):
+            docs, weights = _read_postings(reader.postings(field, term))
+            live = [not reader.is_deleted(d) for d in docs.tolist()]
+            docs, weights = docs[live], weights[live]
+            reference = reader.postings(field, term)  # live posts only
+            ids, ws = [], []
+            while reference.is_active():
+                ids.append(reference.id())
+                ws.append(reference.weight())
+                reference.next()
+            assert docs.tolist() == ids and weights.tolist() == ws, (field, term)
+            several += len(ids) > 128
+            if field == "grams" or not ids:
+                continue  # no positions; or only in the deleted post
+            positions = dict(reader.postings(field, term).items_as("positions"))
+            wanted = sorted(rng.sample(ids, max(1, len(ids) // 3)))
+            at_docs, found = _positions(reader, field, term, np.asarray(wanted, dtype=np.int64))
+            assert list(zip(at_docs.tolist(), found.tolist())) == [(d, p) for d in wanted for p in positions[d]], (field, term)
+    assert several >= 10  # lists of several blocks
