@@ -357,7 +357,7 @@ def _positions(reader: Any, field: str, word: str, docs: np.ndarray) -> tuple[np
     """Every position of ``word`` in ``docs`` (ascending, in this segment's numbering), as
     ``(docnums, positions)`` arrays (int64) of the same length.
 
-    Reads only the blocks that hold one of ``docs``, and decodes their positions as one array each.
+    Reads only the blocks that hold one of ``docs``, and selects their positions in one step.
     """
     none = np.zeros(0, dtype=np.int64)
     if not len(docs) or (field, word) not in reader:
@@ -376,6 +376,9 @@ def _positions(reader: Any, field: str, word: str, docs: np.ndarray) -> tuple[np
                 positions.append(found)
             matcher.next()
     else:
+        ids: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        values: list[bytes] = []
         i = 0
         for at in blocks(blocked):
             if i >= len(docs):
@@ -383,15 +386,16 @@ def _positions(reader: Any, field: str, word: str, docs: np.ndarray) -> tuple[np
             last = at.block_max_id()
             if last < docs[i]:  # no wanted doc is in this block
                 continue
-            j = int(np.searchsorted(docs, last, side="right"))
+            i = int(np.searchsorted(docs, last, side="right"))
             block = at.block()  # positions: each posting's value, 4 bytes a position
-            ids = np.cumsum(np.frombuffer(block.deltas, dtype=np.uint32), dtype=np.int64)
-            counts = np.frombuffer(block.lengths, dtype=np.uint32) // 4
-            owners = np.repeat(ids, counts)
-            keep = np.isin(owners, docs[i:j])
+            ids.append(np.cumsum(np.frombuffer(block.deltas, dtype=np.uint32), dtype=np.int64))
+            counts.append(np.frombuffer(block.lengths, dtype=np.uint32) // 4)
+            values.append(block.values)
+        if ids:  # one selection over every block read
+            owners = np.repeat(np.concatenate(ids), np.concatenate(counts))
+            keep = np.isin(owners, docs)
             at_docs.append(owners[keep])
-            positions.append(np.frombuffer(block.values, dtype="<u4")[keep].astype(np.int64))
-            i = j
+            positions.append(np.frombuffer(b"".join(values), dtype="<u4")[keep].astype(np.int64))
     if not at_docs:
         return none, none
     return np.concatenate(at_docs), np.concatenate(positions)
