@@ -124,23 +124,23 @@ class _PostingsWriter(whoosh3.W3PostingsWriter):
         ids, weights, values = self._ids, self._weights, self._values
         deltas = array("I", (b - a for a, b in zip((0, *ids), ids)))
         if all(w == 1.0 for w in weights):
-            kind, packed = _ONES, b""
+            kind, stored_weights = _ONES, b""
         elif all(w == weights[0] for w in weights):
-            kind, packed = _SAME, struct.pack("<d", weights[0])
+            kind, stored_weights = _SAME, struct.pack("<d", weights[0])
         else:
-            kind, packed = _EACH, _packed(weights)
-        data = _packed(deltas) + packed
+            kind, stored_weights = _EACH, _packed(weights)
+        data = _packed(deltas) + stored_weights
         if values:
             if len(values) != len(ids):  # Whoosh keeps only non-empty values: they must be all
                 raise ValueError(f"{len(ids)} postings but {len(values)} values in a block of {self._terminfo!r}")
             data += _packed(array("I", map(len, values))) + b"".join(values)
         compressed = zlib.compress(data, self._compression) if self._compression else data
-        packed_flag = len(compressed) < len(data)
-        if packed_flag:
+        is_compressed = len(compressed) < len(data)
+        if is_compressed:
             data = compressed
         self._postfile.write(
             _HEADER.pack(-len(data) if last else len(data), len(ids), ids[-1], self._maxweight,
-                         length_to_byte(self._minlength), length_to_byte(self._maxlength), kind, packed_flag)
+                         length_to_byte(self._minlength), length_to_byte(self._maxlength), kind, is_compressed)
         )
         self._postfile.write(data)
         self._blockcount += 1
@@ -195,6 +195,9 @@ class _LeafMatcher(whoosh3.W3LeafMatcher):
             weights, at = _unpacked("f", data[at : at + 4 * n]), at + 4 * n
         lengths = _unpacked("I", data[at : at + 4 * n]) if at < len(data) else None
         values = data[at + 4 * n :] if lengths is not None else b""
+        if at > len(data) or (lengths is not None and (len(lengths) != n or sum(lengths) != len(values))):
+            # A damaged block must fail (the service then checks the generation), not misread.
+            raise ValueError(f"damaged posting block at {self._dataoffset}: its sizes do not add up")
         self._data = Block(_unpacked("I", data[: 4 * n]), weights, lengths, values)
 
     def _read_ids(self) -> None:

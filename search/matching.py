@@ -330,10 +330,7 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
             deltas.append(np.frombuffer(block.deltas, dtype=np.uint32))
             weights.append(_weights(block.weights, len(block.deltas)))
             lasts.append(at.block_max_id())
-        joined = np.concatenate(deltas).astype(np.int64)
-        # Each block's first delta is from 0: make it from the previous block's last docnum.
-        joined[np.cumsum([len(d) for d in deltas[:-1]], dtype=np.int64)] -= np.asarray(lasts[:-1], dtype=np.int64)
-        return np.cumsum(joined), np.concatenate(weights)
+        return _docnums(deltas, lasts), np.concatenate(weights)
     matcher = unwrap_deletions(matcher)
     docs: list[int] = []
     tf: list[float] = []
@@ -342,6 +339,15 @@ def _read_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         tf.append(matcher.weight())
         matcher.next()
     return np.asarray(docs, dtype=np.int64), np.asarray(tf, dtype=np.float64)
+
+
+def _docnums(deltas: list[np.ndarray], lasts: list[int]) -> np.ndarray:
+    """The docnums of blocks read in order (skipping any between them), from each block's
+    deltas and last docnum: each block's first delta is from 0, so it is made from the
+    previous block's last docnum and one sum runs over them all."""
+    joined = np.concatenate(deltas).astype(np.int64)
+    joined[np.cumsum([len(d) for d in deltas[:-1]], dtype=np.int64)] -= np.asarray(lasts[:-1], dtype=np.int64)
+    return np.cumsum(joined)
 
 
 def _weights(stored: Any, count: int) -> np.ndarray:
@@ -376,7 +382,8 @@ def _positions(reader: Any, field: str, word: str, docs: np.ndarray) -> tuple[np
                 positions.append(found)
             matcher.next()
     else:
-        ids: list[np.ndarray] = []
+        deltas: list[np.ndarray] = []
+        lasts: list[int] = []
         counts: list[np.ndarray] = []
         values: list[bytes] = []
         i = 0
@@ -388,11 +395,12 @@ def _positions(reader: Any, field: str, word: str, docs: np.ndarray) -> tuple[np
                 continue
             i = int(np.searchsorted(docs, last, side="right"))
             block = at.block()  # positions: each posting's value, 4 bytes a position
-            ids.append(np.cumsum(np.frombuffer(block.deltas, dtype=np.uint32), dtype=np.int64))
+            deltas.append(np.frombuffer(block.deltas, dtype=np.uint32))
+            lasts.append(last)
             counts.append(np.frombuffer(block.lengths, dtype=np.uint32) // 4)
             values.append(block.values)
-        if ids:  # one selection over every block read
-            owners = np.repeat(np.concatenate(ids), np.concatenate(counts))
+        if deltas:  # one selection over every block read
+            owners = np.repeat(_docnums(deltas, lasts), np.concatenate(counts))
             keep = np.isin(owners, docs)
             at_docs.append(owners[keep])
             positions.append(np.frombuffer(b"".join(values), dtype="<u4")[keep].astype(np.int64))

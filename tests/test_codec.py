@@ -113,3 +113,29 @@ def test_blocks_read_as_arrays_give_whooshs_postings_and_positions(tmp_path: Pat
             at_docs, found = _positions(reader, field, term, np.asarray(wanted, dtype=np.int64))
             assert list(zip(at_docs.tolist(), found.tolist())) == [(d, p) for d in wanted for p in positions[d]], (field, term)
     assert several >= 10  # lists of several blocks
+
+
+def test_a_posting_block_whose_sizes_do_not_add_up_fails_instead_of_misreading() -> None:
+    """A damaged block must raise (the service then checks the generation and answers 503):
+    misread, it would give wrong posts and positions without a word."""
+    import struct
+
+    import pytest
+    from whoosh.filedb.structfile import BufferFile
+
+    from sokbo.search.codec import _HEADER, MAGIC, ArrayPositions, _LeafMatcher
+
+    def matcher(count: int, data: bytes) -> _LeafMatcher:
+        header = _HEADER.pack(-len(data), count, 2, 1.0, 0, 0, 0, 0)  # the last block, uncompressed
+        return _LeafMatcher(BufferFile(MAGIC + header + data), 0, 0, ArrayPositions())
+
+    deltas = struct.pack("<3I", 0, 1, 1)
+    whole = deltas + struct.pack("<3I", 4, 4, 8) + struct.pack("<4I", 5, 1, 2, 3)
+    assert [(d, p) for d, p in matcher(3, whole).items_as("positions")] == [(0, [5]), (1, [1]), (2, [2, 3])]
+    for count, data in (
+        (3, whole[:-4]),  # a position short
+        (3, deltas + struct.pack("<3I", 4, 4, 8)),  # no positions at all
+        (4, whole),  # more postings than it holds
+    ):
+        with pytest.raises(ValueError, match="damaged posting block"):
+            matcher(count, data).block()
