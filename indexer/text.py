@@ -21,7 +21,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["body_to_text", "html_to_text", "plain_text"]
+__all__ = ["body_to_text", "html_to_text", "plain_text", "prepare"]
 
 
 @functools.cache
@@ -31,6 +31,13 @@ def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+def prepare() -> None:
+    """Import the HTML parser and build the Markdown renderer now (about 0.06 s): an indexing
+    worker does it while its parent still plans the run, not when its first post arrives."""
+    _extract_text("<p>.</p>")
+    _markdown()
+
 
 _DROPPED = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
 """Elements whose content is code or media, never article text."""

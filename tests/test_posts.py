@@ -8,9 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sokbo.indexer.check import check_posts
-from sokbo.indexer.posts import MARKDOWN_EXTENSIONS, Listing, list_posts
+from sokbo.indexer.posts import MARKDOWN_EXTENSIONS, Listing, list_posts, post_id
 from sokbo.indexer.reader import read_post
 from sokbo.indexer.site import Site
 
@@ -190,3 +192,10 @@ def test_a_utf8_byte_order_mark_is_fine(posts: Path) -> None:
     write(posts, "2024-06-12-bom.md", codecs.BOM_UTF8 + POST.encode())
     report = check_posts(posts)
     assert (report.posts, report.problems) == (1, [])
+
+
+@given(st.lists(st.text(alphabet="ab.-가/", max_size=6), min_size=1, max_size=4))
+def test_a_post_id_is_the_file_name_without_its_extension_as_os_path_says(parts: list[str]) -> None:
+    path = "/".join(parts)
+    assert post_id(path) == os.path.splitext(os.path.basename(path))[0]
+    assert post_id(Path("_posts") / "2024-06-12-budget.md") == "2024-06-12-budget"

@@ -149,6 +149,21 @@ def test_full_rebuilds_into_a_new_generation(tmp_path: Path) -> None:
     assert sorted(p.name for p in ix.iterdir() if p.name.startswith("gen-")) == [second, SearchService(ix).store.current()]
 
 
+def test_a_full_rebuild_reads_changed_new_and_unchanged_files_and_remembers_them_all(tmp_path: Path) -> None:
+    posts = copy_posts(tmp_path, ALL[:5])
+    ix = tmp_path / "ix"
+    build_index(posts, ix)
+    changed = posts / ALL[2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n추가 취재로 드러난 제보자 진술.\n", encoding="utf-8")
+    (posts / ALL[7]).write_bytes((SAMPLES / ALL[7]).read_bytes())
+    summary = build_index(posts, ix, full=True)
+    assert (summary.added, summary.updated, summary.posts) == (1, 5, 6)
+    assert all_ids(ix) == {Path(name).stem for name in [*ALL[:5], ALL[7]]}
+    assert ids_for(ix, "제보자 진술") == [Path(ALL[2]).stem]
+    again = build_index(posts, ix)  # the rebuild's manifest holds every file as it is now
+    assert (again.added, again.updated, again.removed, again.unchanged, again.full) == (0, 0, 0, 6, False)
+
+
 def test_parallel_and_serial_builds_index_the_same_posts(tmp_path: Path) -> None:
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     a = build_index(SAMPLES, serial, procs=1)
