@@ -340,11 +340,15 @@ def _build_index(
     warm = functools.partial(_warm, vocabulary.user_words)
     with Workers(_Reader(site), warm, early=early) as workers, service.writing(wait=wait, notify=notify):
         live = service.live()
-        if live.damage is not None:
-            full, summary.repaired = True, live.damage
+        damage = live.damage or (manifest_damage(live.manifest) if live.usable else None)
+        if damage is not None:
+            full, summary.repaired = True, damage
             if notify is not None:
-                meanwhile = f"searches are answered from {live.fallback}" if live.fallback else "searches fail with a 503"
-                notify(f"the index in {index_dir} is damaged ({live.damage}): rebuilding it in full; {meanwhile} until then")
+                meanwhile = (
+                    "searches are answered from it" if live.damage is None
+                    else f"searches are answered from {live.fallback}" if live.fallback else "searches fail with a 503"
+                )
+                notify(f"the index in {index_dir} is damaged ({damage}): rebuilding it in full; {meanwhile} until then")
         if live.usable and live.vocabulary.user_words != vocabulary.user_words:
             full = True
             if notify is not None:
@@ -352,7 +356,7 @@ def _build_index(
         listing = list_posts(posts_dir)
         files = listing.paths
         summary.record_listing(listing.problems, listing.failed, listing.skipped)
-        plan = plan_run(files, posts_dir, live.manifest, site, listing.unreadable)
+        plan = plan_run(files, posts_dir, {} if damage else live.manifest, site, listing.unreadable)
         summary.record_listing([*plan.duplicates, *plan.problems], len(plan.duplicates) + len(plan.problems), 0)
         before = plan.ids()
         summary.full = full or not live.usable or (
@@ -429,6 +433,24 @@ def _manifest(site: Site, posts_dir: Path, indexed: dict[str, FileState | SavedS
         "posts_dir": str(posts_dir.resolve()),
         "files": dict(sorted(indexed.items())),  # each state a JSON list
     }
+
+
+def manifest_damage(manifest: dict[str, Any]) -> str | None:
+    """Why a generation's manifest cannot be trusted to plan an update (its files are not
+    listed as :func:`_manifest` saves them: a hand edit, a bad copy), or None. Such an index
+    is rebuilt in full rather than updated from a list that may hide deleted posts.
+
+    Example:
+        >>> manifest_damage({"files": {"2024/a.md": ["a", 10, 1, "x"], "b.md": ["b", 10]}})
+        "manifest.json is damaged: the entry of 'b.md' is not [id, size, mtime, hash]"
+    """
+    files = manifest.get("files", {})
+    if not isinstance(files, dict):
+        return "manifest.json is damaged: its files are not a table"
+    for rel, state in files.items():
+        if not (type(state) is list and len(state) == 4 and type(state[0]) is str):
+            return f"manifest.json is damaged: the entry of {rel!r} is not [id, size, mtime, hash]"
+    return None
 
 
 def _cannot_rebuild(posts_dir: Path, plan: Plan) -> Problem:

@@ -222,6 +222,26 @@ def test_an_incremental_index_run_rebuilds_a_damaged_index_and_says_so(built, tm
     assert (again["full"], again["repaired"], again["unchanged"]) == (False, None, 3)
 
 
+def test_a_manifest_that_does_not_list_the_files_as_saved_is_a_full_rebuild_not_a_crash(tmp_path: Path) -> None:
+    posts = copy_posts(tmp_path, POSTS)
+    ix = tmp_path / "ix"
+    build_index(posts, ix, procs=1)
+    manifest = ix / "gen-000001" / "manifest.json"
+    saved = json.loads(manifest.read_text(encoding="utf-8"))
+    saved["files"][POSTS[2]] = [GAGEODO, 12]  # an entry cut short (a hand edit, a bad copy)
+    manifest.write_text(json.dumps(saved), encoding="utf-8")
+    (posts / POSTS[2]).unlink()  # deleted meanwhile: only a rebuild can tell it is gone
+    result = CliRunner().invoke(cli, ["index", str(posts), "--index", str(ix), "--json"])
+    assert result.exit_code == 0, result.output
+    told = [line for line in result.stderr.splitlines() if "is damaged" in line]
+    assert len(told) == 1 and f"the entry of {POSTS[2]!r}" in told[0] and "answered from it until then" in told[0], result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["full"] and summary["repaired"] and summary["posts"] == 2
+    assert ids(SearchService(ix), "가거도") == []
+    again = json.loads(CliRunner().invoke(cli, ["index", str(posts), "--index", str(ix), "--json"]).stdout)
+    assert (again["full"], again["repaired"], again["unchanged"]) == (False, None, 2)
+
+
 def test_a_repair_keeps_the_whole_previous_generation_to_fall_back_to(built, tmp_path: Path) -> None:
     posts, ix = copy_index(built, tmp_path)
     truncate_segment(ix, "gen-000002")
