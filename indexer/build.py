@@ -168,6 +168,7 @@ class Plan:
     readable: list[str] = dataclasses.field(default_factory=list)
     """The paths of every file that can be indexed (pending or kept), in order."""
     root: str = ""
+    """The posts folder those paths are under (their relative paths key the manifest)."""
 
     def every(self) -> list[Pending]:
         """Every file that can be indexed (pending or kept), in order: what a full build reads.
