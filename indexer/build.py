@@ -174,13 +174,13 @@ class Plan:
         """Every file that can be indexed (pending or kept), in order: what a full build reads.
         Made on demand: a publish of one post needs only :attr:`pending`."""
         pending = {item.path: item for item in self.pending}
-        prefix = len(self.root.rstrip(os.sep)) + 1
+        prefix = _prefix(self.root)
         every = []
         for path in self.readable:
             if path in pending:
                 every.append(pending[path])
             else:
-                rel = path[prefix:].replace(os.sep, "/")
+                rel = _relative(path, prefix)
                 every.append(Pending(path, rel, FileState(*self.kept[rel])))
         return every
 
@@ -208,11 +208,11 @@ def plan_run(
     plan = Plan([], {}, {}, duplicate_ids(files), root=str(root))
     duplicates = {problem.path for problem in plan.duplicates}
     kept, readable = plan.kept, plan.readable
-    prefix = len(str(root).rstrip(os.sep)) + 1  # files are under root: slicing is what
-    for path in files:                           # pathlib's relative_to costs 40 µs to do
+    prefix = _prefix(root)
+    for path in files:
         if duplicates and path in duplicates:
             continue
-        rel = path[prefix:].replace(os.sep, "/")
+        rel = _relative(path, prefix)
         old = known.pop(rel, None)
         try:
             stat = os.stat(path)
@@ -242,6 +242,17 @@ def plan_run(
         else:
             plan.gone[rel] = old
     return plan
+
+
+def _prefix(root: str | Path) -> int:
+    """How many characters of a path under ``root`` name ``root`` and its separator."""
+    return len(str(root).rstrip(os.sep)) + 1
+
+
+def _relative(path: str, prefix: int) -> str:
+    """A path under the posts folder as the manifest keys it (``/``-separated): by slicing,
+    as pathlib's ``relative_to`` costs 40 µs a file, seconds at 100,000 posts."""
+    return path[prefix:].replace(os.sep, "/")
 
 
 def _sha1(path: str) -> str:

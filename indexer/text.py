@@ -32,6 +32,7 @@ def _markdown() -> Any:
 
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
+
 def prepare() -> None:
     """Import the HTML parser and build the Markdown renderer now (about 0.06 s): an indexing
     worker does it while its parent still plans the run, not when its first post arrives."""
